@@ -1,0 +1,131 @@
+// The request parser: pure functions over the bytes received so far (a byte string). No regular
+// expressions (Espruino's engine is too weak) and no allocation until the header section is complete.
+
+/** Limits a request must fit in; each one broken is answered with its own status code. */
+export interface Limits {
+  /** Longest request line, in bytes (414). */
+  maxRequestLine: number;
+  /** Largest header section, request line included, in bytes (431). */
+  maxHeaderBytes: number;
+  /** Most header fields (431). */
+  maxHeaders: number;
+  /** Largest body accepted through Content-Length, in bytes (413). */
+  maxBody: number;
+}
+
+export interface RequestHead {
+  method: string;
+  target: string;
+  protocol: string;
+  headers: { [name: string]: string };
+  /** The declared body length, or -1 when there is no valid Content-Length. */
+  contentLength: number;
+}
+
+/**
+ * Finds the blank line that ends the header section. Scanning starts at `from` (where the previous call
+ * stopped, so each byte is looked at about once). Returns the length of the header section including
+ * the blank line, or -1 if it is not complete yet. Bare LF line ends are accepted like CRLF.
+ */
+export function findHeadEnd(buffer: string, from: number): number {
+  let i = buffer.indexOf("\n", from > 0 ? from : 0);
+  while (i >= 0) {
+    const next = buffer.charCodeAt(i + 1);
+    if (next === 10) return i + 2;
+    if (next === 13 && buffer.charCodeAt(i + 2) === 10) return i + 3;
+    i = buffer.indexOf("\n", i + 1);
+  }
+  return -1;
+}
+
+/**
+ * Checks an incomplete header section against the limits. Returns 0 while it may still grow,
+ * else the status to answer with.
+ */
+export function checkIncompleteHead(buffer: string, limits: Limits): number {
+  const lineEnd = buffer.indexOf("\n");
+  if (lineEnd < 0 ? buffer.length > limits.maxRequestLine : lineEnd > limits.maxRequestLine + 1) return 414;
+  return buffer.length > limits.maxHeaderBytes ? 431 : 0;
+}
+
+function isDigits(text: string): boolean {
+  if (!text.length) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function trim(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9 ||
+         text.charCodeAt(end - 1) === 13)) end--;
+  return text.substring(start, end);
+}
+
+/**
+ * Parses a complete header section (as delimited by findHeadEnd). Returns the head, or the status code
+ * to answer a request that cannot be parsed or breaks a limit (400, 413, 414, 431).
+ * Methods, header names and protocols are not validated: they pass through as sent.
+ */
+export function parseHead(head: string, limits: Limits): RequestHead | number {
+  let start = 0;
+  // A server should ignore empty lines before the request line.
+  while (head.charCodeAt(start) === 13 || head.charCodeAt(start) === 10) start++;
+  let end = head.indexOf("\n", start);
+  if (end < 0) return 400;
+  if (end - start > limits.maxRequestLine + 1) return 414;
+  const line = trim(head.substring(start, end));
+  const firstSpace = line.indexOf(" ");
+  const lastSpace = line.lastIndexOf(" ");
+  if (firstSpace <= 0 || lastSpace === firstSpace) return 400;
+  const target = trim(line.substring(firstSpace + 1, lastSpace));
+  const protocol = line.substring(lastSpace + 1);
+  if (!target.length || !protocol.length) return 400;
+
+  const headers: { [name: string]: string } = {};
+  let count = 0;
+  let contentLength = -1;
+  let lengthSeen: string | undefined;
+  let lastName = "";
+  for (;;) {
+    start = end + 1;
+    end = head.indexOf("\n", start);
+    const first = head.charCodeAt(start);
+    if (end < 0 || end === start || (end === start + 1 && first === 13)) break; // the blank line
+    if ((first === 32 || first === 9) && lastName) {
+      // An obsolete folded continuation line belongs to the previous field.
+      headers[lastName] += " " + trim(head.substring(start, end));
+      continue;
+    }
+    const colon = head.indexOf(":", start);
+    if (colon < 0 || colon > end || colon === start) return 400;
+    if (++count > limits.maxHeaders) return 431;
+    const name = trim(head.substring(start, colon));
+    const value = trim(head.substring(colon + 1, end));
+    if (name === "__proto__") { lastName = ""; continue; }
+    // Prototype members are never strings, so this finds only fields already received.
+    headers[name] = typeof headers[name] === "string" ? headers[name] + ", " + value : value;
+    lastName = name;
+    if (name.length === 14 && name.toLowerCase() === "content-length") {
+      // A second, different Content-Length makes the length unknowable: the body is then ignored.
+      if (lengthSeen === undefined) {
+        contentLength = !isDigits(value) ? -2 : value.length > 15 ? Infinity : parseInt(value, 10);
+      } else if (value !== lengthSeen) {
+        contentLength = -2;
+      }
+      lengthSeen = value;
+    }
+  }
+  if (contentLength > limits.maxBody) return 413;
+  return {
+    method: line.substring(0, firstSpace),
+    target: target,
+    protocol: protocol,
+    headers: headers,
+    contentLength: contentLength >= 0 ? contentLength : -1,
+  };
+}

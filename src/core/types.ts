@@ -1,0 +1,50 @@
+// The contracts between the platform-free core and the adapters. No platform imports here.
+
+/** The subset of a `net` socket picohttp uses: Espruino's and Node's sockets both fit it. */
+export interface Socket {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  /** Node takes an encoding; Espruino ignores it and always sends the string's bytes. */
+  write(data: string, encoding?: string): boolean;
+  end(): void;
+  /** Node only: close at once, dropping unsent data. */
+  destroy?(): void;
+  setEncoding?(encoding: string): void;
+  removeAllListeners?(event?: string): unknown;
+}
+
+/** The subset of a `net` listening server picohttp uses. */
+export interface NetServer {
+  listen(port: number, host?: string): unknown;
+  close(): unknown;
+  on?(event: string, listener: (...args: any[]) => void): unknown;
+  /** Node only: let the process exit while listening. */
+  unref?(): unknown;
+}
+
+/** `require("net")` on Espruino and on Node, or the fake one in tests. */
+export interface NetModule {
+  createServer(onConnection: (socket: Socket) => void): NetServer;
+}
+
+/**
+ * Where static resources and saved files live: board flash, a directory, or memory.
+ * Contents are byte strings (one character per byte).
+ */
+export interface Storage {
+  /** Size in bytes, or undefined when the file does not exist. */
+  size(name: string): number | undefined;
+  /** Up to `length` bytes from `offset`, or undefined when the file does not exist. */
+  read(name: string, offset?: number, length?: number): string | undefined;
+  write(name: string, data: string): void;
+  erase(name: string): void;
+}
+
+/** Turns bytes from the wire into text and text into bytes, the way the platform's strings work. */
+export interface TextCodec {
+  /** Bytes (a byte string) to the platform's text. */
+  decode(bytes: string): string;
+  /** The platform's text to bytes (a byte string). */
+  encode(text: string): string;
+  /** A Uint8Array to a byte string. */
+  fromBytes(bytes: Uint8Array): string;
+}

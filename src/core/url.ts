@@ -1,0 +1,66 @@
+// Splitting a request target into path segments and a query dictionary.
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  c |= 0x20; // lower case
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** `%XX` to the byte XX (and `+` to a space when `plusIsSpace`); a malformed escape stays as it is. */
+export function percentDecode(text: string, plusIsSpace?: boolean): string {
+  if (text.indexOf("%") < 0 && !(plusIsSpace && text.indexOf("+") >= 0)) return text;
+  let out = "";
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 37 && i + 2 < n) {
+      const hi = hexValue(text.charCodeAt(i + 1));
+      const lo = hexValue(text.charCodeAt(i + 2));
+      if (hi >= 0 && lo >= 0) {
+        out += String.fromCharCode(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += c === 43 && plusIsSpace ? " " : text.charAt(i);
+  }
+  return out;
+}
+
+export interface Target {
+  path: string[];
+  query: { [key: string]: string };
+}
+
+/**
+ * Splits an origin-form (`/a/b?x=1`) or absolute-form (`http://host/a/b?x=1`) target.
+ * `decode` turns the percent-decoded bytes into the platform's text.
+ */
+export function parseTarget(target: string, decode: (bytes: string) => string): Target {
+  const hash = target.indexOf("#");
+  if (hash >= 0) target = target.substring(0, hash);
+  const scheme = target.indexOf("://");
+  if (scheme > 0 && scheme < target.indexOf("/")) {
+    const slash = target.indexOf("/", scheme + 3);
+    target = slash < 0 ? "/" : target.substring(slash);
+  }
+  const mark = target.indexOf("?");
+  const hier = mark < 0 ? target : target.substring(0, mark);
+  const query: { [key: string]: string } = {};
+  if (mark >= 0) {
+    const parts = target.substring(mark + 1).split("&");
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (!part) continue;
+      const eq = part.indexOf("=");
+      const key = decode(percentDecode(eq < 0 ? part : part.substring(0, eq), true));
+      if (key === "__proto__") continue;
+      query[key] = eq < 0 ? "" : decode(percentDecode(part.substring(eq + 1), true));
+    }
+  }
+  const path = (hier.charAt(0) === "/" ? hier.substring(1) : hier).split("/");
+  // Not `i` again: the minifier would share one var with the loop above, which may not have run.
+  for (let segment = 0; segment < path.length; segment++) path[segment] = decode(percentDecode(path[segment]));
+  return { path: path, query: query };
+}

@@ -1,0 +1,29 @@
+// Saving app state as JSON so that a crash (or power cut) mid-write never loses the previous state.
+// Espruino's Storage erases a file before writing its new content, so the new content is first
+// written under a second name, and reading prefers that copy while it exists and is whole.
+import { Storage } from "../core/types";
+
+function parse(text: string | undefined): { value: any } | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return undefined;
+  }
+}
+
+/** The saved value, or `fallback` when nothing readable was saved under `name`. */
+export function loadJSON(storage: Storage, name: string, fallback?: any): any {
+  const pending = parse(storage.read(name + "~"));
+  if (pending) return pending.value;
+  const saved = parse(storage.read(name));
+  return saved ? saved.value : fallback;
+}
+
+/** Saves `value` under `name`; after a crash at any point, loadJSON returns the old value or the new one. */
+export function saveJSON(storage: Storage, name: string, value: any): void {
+  const text = JSON.stringify(value);
+  storage.write(name + "~", text);
+  storage.write(name, text);
+  storage.erase(name + "~");
+}
