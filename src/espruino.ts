@@ -32,12 +32,12 @@ useStorage(storage);
 
 /** The value saved under `name` in flash, or `fallback`. Survives a power cut mid-save. */
 export function load(name: string, fallback?: any): any {
-  return loadJSON(storage, name, fallback);
+  return loadJSON(storage, platform.codec, name, fallback);
 }
 
 /** Saves `value` as JSON under `name` in flash. */
 export function save(name: string, value: any): void {
-  saveJSON(storage, name, value);
+  saveJSON(storage, platform.codec, name, value);
 }
 
 

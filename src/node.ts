@@ -6,7 +6,6 @@ import { netAdapter } from "./adapters/net";
 import { directoryStorage } from "./storage/directory";
 import { staticResource, useStorage } from "./static";
 import { loadJSON, saveJSON } from "./storage/json";
-import { utf8Decode } from "./core/utf8";
 
 export { HttpServer } from "./server";
 export type { Handler, ServerOptions, ServerStats } from "./server";
@@ -30,11 +29,12 @@ export const storage = directoryStorage(process.cwd());
 platform.net = netAdapter(net, true);
 platform.handler = staticResource;
 platform.codec = {
-  // Text is UTF-8; bytes that are not valid UTF-8 are kept one character per byte (nothing is lost).
+  // Text is UTF-8; bytes that are not valid UTF-8 are kept whole, one character per byte, so that
+  // binary data survives: Buffer.from(request.data, "latin1") gives it back.
   decode: function (bytes) {
     if (isAscii(bytes)) return bytes;
     const buffer = Buffer.from(bytes, "latin1");
-    return isUtf8(buffer) ? buffer.toString("utf8") : utf8Decode(bytes);
+    return isUtf8(buffer) ? buffer.toString("utf8") : bytes;
   },
   encode: function (text) { return isAscii(text) ? text : Buffer.from(text, "utf8").toString("latin1"); },
   fromBytes: function (bytes) { return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"); },
@@ -47,10 +47,10 @@ useStorage(storage);
 
 /** The value saved under `name` in the working directory, or `fallback`. Survives a crash mid-save. */
 export function load(name: string, fallback?: any): any {
-  return loadJSON(storage, name, fallback);
+  return loadJSON(storage, platform.codec, name, fallback);
 }
 
 /** Saves `value` as JSON under `name` in the working directory. */
 export function save(name: string, value: any): void {
-  saveJSON(storage, name, value);
+  saveJSON(storage, platform.codec, name, value);
 }

@@ -375,11 +375,14 @@ export class HttpServer {
       options = args;
       args = options.args;
     }
-    const defaults: any = platform.options;
+    // Limits and timeouts: the platform's defaults, then the app's. Only numbers are taken, so an
+    // option can never replace a method.
     const self: any = this;
-    for (const key in defaults) self[key] = defaults[key];
-    for (const key in options) {
-      if ((options as any)[key] !== undefined) self[key] = (options as any)[key];
+    const sources: any[] = [platform.options, options];
+    for (let i = 0; i < 2; i++) {
+      for (const key in sources[i]) {
+        if (typeof self[key] === "number" && typeof sources[i][key] === "number") self[key] = sources[i][key];
+      }
     }
     this.port = port === undefined ? 80 : port;
     this.handler = handler || platform.handler;

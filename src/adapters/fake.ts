@@ -76,8 +76,13 @@ export class FakeConnection {
 
   constructor(socket: FakeSocket) {
     this.socket = socket;
+    // An open connection keeps the process alive, as a real socket does.
+    const alive = setInterval(() => undefined, 1000);
     this.response = new Promise((resolve) => {
-      socket.on("close", () => resolve(socket.written));
+      socket.on("close", () => {
+        clearInterval(alive);
+        resolve(socket.written);
+      });
     });
   }
 

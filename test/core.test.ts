@@ -1,0 +1,140 @@
+import test from "ava";
+import { checkIncompleteHead, findHeadEnd, parseHead, Limits, RequestHead } from "../src/core/parser";
+import { parseTarget, percentDecode } from "../src/core/url";
+import { reasonPhrase } from "../src/core/status";
+import { mimeType } from "../src/mime";
+
+const limits: Limits = { maxRequestLine: 100, maxHeaderBytes: 300, maxHeaders: 5, maxBody: 1000 };
+const identity = (text: string) => text;
+
+function head(raw: string): RequestHead {
+  const parsed = parseHead(raw, limits);
+  if (typeof parsed === "number") throw new Error("status " + parsed);
+  return parsed;
+}
+
+test("findHeadEnd finds CRLF CRLF, LF LF and mixed, and nothing in an incomplete head", (t) => {
+  t.is(findHeadEnd("GET / HTTP/1.0\r\n\r\nbody", 0), 18);
+  t.is(findHeadEnd("GET / HTTP/1.0\n\nbody", 0), 16);
+  t.is(findHeadEnd("GET / HTTP/1.0\r\nA: b\n\r\n", 0), 23);
+  t.is(findHeadEnd("GET / HTTP/1.0\r\nA: b\r\n", 0), -1);
+  t.is(findHeadEnd("GET / HTTP/1.0\r\n\r", 0), -1);
+});
+
+test("findHeadEnd resumed from any earlier point gives the same answer", (t) => {
+  const raw = "POST /x HTTP/1.0\r\nHost: h\r\nContent-Length: 2\r\n\r\nab";
+  const end = findHeadEnd(raw, 0);
+  for (let from = 0; from < end - 3; from++) t.is(findHeadEnd(raw, from), end);
+});
+
+test("parseHead reads method, target, protocol and headers as sent", (t) => {
+  const h = head("BREW /pot-1?milk HTCPCP/1.0\r\nX-Thing:  spaced value \r\naccept: a\r\nAccept: b\r\n\r\n");
+  t.is(h.method, "BREW");
+  t.is(h.target, "/pot-1?milk");
+  t.is(h.protocol, "HTCPCP/1.0");
+  t.deepEqual(h.headers, { "X-Thing": "spaced value", accept: "a", Accept: "b" });
+  t.is(h.contentLength, -1);
+});
+
+test("parseHead joins repeated fields and folded lines, and skips leading blank lines", (t) => {
+  const h = head("\r\n\r\nGET / HTTP/1.0\r\nA: 1\r\nA: 2\r\nB: one\r\n  two\r\n\r\n");
+  t.deepEqual(h.headers, { A: "1, 2", B: "one two" });
+});
+
+test("parseHead never lets a field reach the prototype", (t) => {
+  const h = head("GET / HTTP/1.0\r\n__proto__: x\r\nconstructor: y\r\n\r\n");
+  t.is(Object.getPrototypeOf(h.headers), Object.prototype);
+  t.is(h.headers.constructor as unknown, "y");
+  t.false(Object.prototype.hasOwnProperty.call(h.headers, "__proto__"));
+});
+
+test("parseHead takes a valid Content-Length and ignores an invalid one", (t) => {
+  t.is(head("PUT / HTTP/1.0\r\nContent-Length: 12\r\n\r\n").contentLength, 12);
+  t.is(head("PUT / HTTP/1.0\r\ncontent-length:0\r\n\r\n").contentLength, 0);
+  t.is(head("PUT / HTTP/1.0\r\nContent-Length: 12\r\nContent-Length: 12\r\n\r\n").contentLength, 12);
+  for (const bad of ["-1", "1.5", "", "0x10", "12 13", "abc"]) {
+    t.is(head(`PUT / HTTP/1.0\r\nContent-Length: ${bad}\r\n\r\n`).contentLength, -1, bad);
+  }
+  t.is(head("PUT / HTTP/1.0\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n").contentLength, -1);
+  t.is(head("PUT / HTTP/1.0\r\nContent-Length: x\r\nContent-Length: x\r\n\r\n").contentLength, -1);
+});
+
+test("parseHead answers malformed and oversized requests with their status", (t) => {
+  t.is(parseHead("GET\r\n\r\n", limits), 400);
+  t.is(parseHead("GET /\r\n\r\n", limits), 400);
+  t.is(parseHead(" / HTTP/1.0\r\n\r\n", limits), 400);
+  t.is(parseHead("GET / HTTP/1.0\r\nno colon here\r\n\r\n", limits), 400);
+  t.is(parseHead("GET / HTTP/1.0\r\n: empty name\r\n\r\n", limits), 400);
+  t.is(parseHead("GET /" + "a".repeat(200) + " HTTP/1.0\r\n\r\n", limits), 414);
+  t.is(parseHead("GET / HTTP/1.0\r\n" + "A: b\r\n".repeat(6) + "\r\n", limits), 431);
+  t.is(parseHead("PUT / HTTP/1.0\r\nContent-Length: 1001\r\n\r\n", limits), 413);
+  t.is(parseHead("PUT / HTTP/1.0\r\nContent-Length: 99999999999999999999\r\n\r\n", limits), 413);
+});
+
+test("checkIncompleteHead bounds the request line and the header section", (t) => {
+  t.is(checkIncompleteHead("GET /" + "a".repeat(100), limits), 414);
+  t.is(checkIncompleteHead("GET / HTTP/1.0\r\n", limits), 0);
+  t.is(checkIncompleteHead("GET / HTTP/1.0\r\n" + "A: b\r\n".repeat(60), limits), 431);
+});
+
+test("percentDecode decodes %XX and optionally +, and leaves malformed escapes", (t) => {
+  t.is(percentDecode("a%20b%2Fc"), "a b/c");
+  t.is(percentDecode("a+b"), "a+b");
+  t.is(percentDecode("a+b", true), "a b");
+  t.is(percentDecode("100%"), "100%");
+  t.is(percentDecode("%zz%4"), "%zz%4");
+  t.is(percentDecode("%C3%A9"), "\xc3\xa9");
+});
+
+test("parseTarget splits the path and the query", (t) => {
+  t.deepEqual(parseTarget("/", identity), { path: [""], query: {} });
+  t.deepEqual(parseTarget("/a/b", identity), { path: ["a", "b"], query: {} });
+  t.deepEqual(parseTarget("/a/", identity), { path: ["a", ""], query: {} });
+  t.deepEqual(parseTarget("/a%2Fb/c", identity).path, ["a/b", "c"]);
+  t.deepEqual(parseTarget("/s?x=1&y=a+b&z&w=&&v=%26&x=2", identity).query, { x: "2", y: "a b", z: "", w: "", v: "&" });
+  t.deepEqual(parseTarget("/s?a=b=c", identity).query, { a: "b=c" });
+  t.deepEqual(parseTarget("http://example.com:8080/p/q?r=1", identity), { path: ["p", "q"], query: { r: "1" } });
+  t.deepEqual(parseTarget("http://example.com", identity), { path: [""], query: {} });
+  t.deepEqual(parseTarget("/a#frag", identity), { path: ["a"], query: {} });
+  t.deepEqual(parseTarget("*", identity), { path: ["*"], query: {} });
+  const q = parseTarget("/?__proto__=x&constructor=y", identity).query;
+  t.is(Object.getPrototypeOf(q), Object.prototype);
+  t.is(q.constructor as unknown, "y");
+});
+
+test("parseTarget decodes through the platform's decoder", (t) => {
+  const utf8Decode = (bytes: string) => Buffer.from(bytes, "latin1").toString("utf8");
+  const target = parseTarget("/caf%C3%A9/%E2%82%AC?k%C3%A9y=v%C3%A4l", utf8Decode);
+  t.deepEqual(target.path, ["café", "€"]);
+  t.deepEqual(target.query, { "kéy": "väl" });
+});
+
+test("reasonPhrase knows the standard codes and has a generic phrase for the others", (t) => {
+  t.is(reasonPhrase(200), "OK");
+  t.is(reasonPhrase(404), "Not Found");
+  t.is(reasonPhrase(418), "I'm a teapot");
+  t.is(reasonPhrase(503), "Service Unavailable");
+  t.is(reasonPhrase(299), "Success");
+  t.is(reasonPhrase(499), "Client Error");
+  t.is(reasonPhrase(20), "Unknown");
+  t.is(reasonPhrase(2000), "Unknown");
+  t.is(reasonPhrase(999), "Unknown");
+});
+
+test("mimeType maps the common web types and falls back", (t) => {
+  t.is(mimeType("index.html", "x"), "text/html;charset=utf-8");
+  t.is(mimeType("a/b.CSS", "x"), "text/css;charset=utf-8");
+  t.is(mimeType("app.js", "x"), "text/javascript;charset=utf-8");
+  t.is(mimeType("m.mjs", "x"), "text/javascript;charset=utf-8");
+  for (const [name, type] of [["d.json", "application/json"], ["i.svg", "image/svg+xml"], ["p.png", "image/png"],
+    ["j.jpg", "image/jpeg"], ["j.jpeg", "image/jpeg"], ["g.gif", "image/gif"], ["f.ico", "image/x-icon"],
+    ["w.webp", "image/webp"], ["m.wasm", "application/wasm"], ["f.woff", "font/woff"], ["f.woff2", "font/woff2"],
+    ["x.xml", "application/xml"], ["c.csv", "text/csv;charset=utf-8"], ["d.pdf", "application/pdf"],
+    ["a.js.map", "application/json"], ["t.txt", "text/plain;charset=utf-8"]]) {
+    t.is(mimeType(name, "x"), type, name);
+  }
+  t.is(mimeType("README", "text/plain"), "text/plain");
+  t.is(mimeType("dir.d/file", "fallback"), "fallback");
+  t.is(mimeType("x.unknown", "fallback"), "fallback");
+  t.is(mimeType("x.html|css", "fallback"), "fallback");
+});

@@ -1,0 +1,322 @@
+import test from "ava";
+import { HttpRequest, HttpResponse } from "../src/node";
+import { parseResponse } from "../src/adapters/fake";
+import { fakeServer, wait } from "./helpers/fake";
+
+const echo = (request: HttpRequest, response: HttpResponse) => {
+  response.data = JSON.stringify({
+    method: request.method, path: request.path, query: request.query, protocol: request.protocol,
+    headers: request.headers, data: request.data,
+  });
+};
+
+test("every field of HttpRequest reaches the handler", async (t) => {
+  const { request } = fakeServer(echo);
+  const res = await request("PATCH /a/b%20c/?x=1&y=two+words&flag HTTP/1.0\r\nHost: h\r\nX-Custom: V\r\n" +
+    "Content-Length: 5\r\n\r\nhello");
+  t.is(res.status, 200);
+  t.deepEqual(JSON.parse(res.body), {
+    method: "PATCH", path: ["a", "b c", ""], query: { x: "1", y: "two words", flag: "" }, protocol: "HTTP/1.0",
+    headers: { Host: "h", "X-Custom": "V", "Content-Length": "5" }, data: "hello",
+  });
+});
+
+test("request.header() looks names up case-insensitively", async (t) => {
+  let seen: unknown[] = [];
+  const { request } = fakeServer((req) => { seen = [req.header("x-custom"), req.header("X-CUSTOM"), req.header("nope")]; });
+  await request("GET / HTTP/1.0\r\nX-Custom: v\r\n\r\n");
+  t.deepEqual(seen, ["v", "v", undefined]);
+});
+
+test("HttpResponse defaults: HTTP/1.0, 200 OK, Content-Length, no body, connection closed", async (t) => {
+  const { request, connect } = fakeServer(() => undefined);
+  const res = await request("GET / HTTP/1.0\r\n\r\n");
+  t.is(res.raw, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
+  const response = new HttpResponse();
+  t.is(response.protocol, "HTTP/1.0");
+  t.is(response.status, 200);
+  t.deepEqual(response.headers, {});
+  t.is(response.data, "");
+  const connection = connect();
+  connection.send("GET / HTTP/1.0\r\n\r\n");
+  await connection.response;
+  t.true(connection.socket.closed);
+});
+
+test("status, protocol and headers pass through unvalidated; Content-Length is the server's", async (t) => {
+  const { request } = fakeServer((req, res) => {
+    res.protocol = "HTTP/1.1";
+    res.status = 299;
+    res.headers["X-Odd name"] = "any value";
+    res.headers["content-length"] = "999";
+    res.headers["X-Number"] = 7;
+    res.data = "four";
+  });
+  const res = await request("GET / HTTP/1.0\r\n\r\n");
+  t.is(res.raw, "HTTP/1.1 299 Success\r\nX-Odd name: any value\r\nX-Number: 7\r\nContent-Length: 4\r\n\r\nfour");
+});
+
+test("header values cannot split the response", async (t) => {
+  const { request } = fakeServer((req, res) => { res.headers["X-A"] = "a\r\nSet-Cookie: evil"; });
+  const res = await request("GET / HTTP/1.0\r\n\r\n");
+  t.is(res.headers["x-a"], "aSet-Cookie: evil");
+  t.is(res.headers["set-cookie"], undefined);
+});
+
+test("Content-Length counts UTF-8 bytes of text, and bytes of Uint8Array, ArrayBuffer and Buffer", async (t) => {
+  const bodies: any[] = ["héllo €", new Uint8Array([0, 255, 128, 10]), new Uint8Array([1, 2, 3]).buffer,
+    Buffer.from([200, 201])];
+  const expected = ["h\xc3\xa9llo \xe2\x82\xac", "\x00\xff\x80\n", "\x01\x02\x03", "\xc8\xc9"];
+  for (let i = 0; i < bodies.length; i++) {
+    const { request } = fakeServer((req, res) => { res.data = bodies[i]; });
+    const res = await request("GET / HTTP/1.0\r\n\r\n");
+    t.is(res.body, expected[i]);
+    t.is(res.headers["content-length"], String(expected[i].length));
+  }
+});
+
+test("a plain object is sent as JSON", async (t) => {
+  const { request } = fakeServer((req, res) => { res.data = { a: [1, "é"] }; });
+  const res = await request("GET / HTTP/1.0\r\n\r\n");
+  t.is(res.headers["content-type"], "application/json");
+  t.is(Buffer.from(res.body, "latin1").toString("utf8"), '{"a":[1,"é"]}');
+});
+
+test("a request split at every point, or fed one byte at a time, gives the same request", async (t) => {
+  const raw = "POST /p%C3%A9/q?x=%E2%82%AC HTTP/1.0\r\nA: 1\r\nContent-Length: 11\r\n\r\nhello\r\n\r\nxy";
+  const whole = await fakeServer(echo).request(raw);
+  t.is(whole.status, 200);
+  t.is(JSON.parse(Buffer.from(whole.body, "latin1").toString()).data, "hello\r\n\r\nxy");
+  t.deepEqual(await fakeServer(echo).request(raw, 1), whole);
+  for (let split = 1; split < raw.length; split++) {
+    const { connect } = fakeServer(echo);
+    const connection = connect();
+    connection.send(raw.substring(0, split));
+    connection.send(raw.substring(split));
+    t.deepEqual(parseResponse(await connection.response), whole, "split at " + split);
+  }
+});
+
+test("ESP8266-sized pieces (268 bytes) carry a 6000-byte body intact", async (t) => {
+  let body = "";
+  for (let i = 0; i < 6000; i++) body += String.fromCharCode(i % 256);
+  let received = "";
+  const { request } = fakeServer((req, res) => { received = req.data; }, { maxBody: 8000 });
+  const res = await request("PUT /f HTTP/1.0\r\nContent-Length: 6000\r\n\r\n" + body, 268);
+  t.is(res.status, 200);
+  // Not valid UTF-8, so every byte is kept as the character of that byte.
+  t.is(received, body);
+});
+
+test("the body is read only with a valid Content-Length, and is cut at that length", async (t) => {
+  const seen: string[] = [];
+  const { request } = fakeServer((req) => { seen.push(req.data); });
+  await request("POST / HTTP/1.0\r\n\r\nignored body");
+  await request("POST / HTTP/1.0\r\nContent-Length: abc\r\n\r\nignored body");
+  await request("POST / HTTP/1.0\r\nContent-Length: 3\r\n\r\nabcdef");
+  await request("POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\nabc");
+  t.deepEqual(seen, ["", "", "abc", ""]);
+});
+
+test("non-ASCII paths, queries and bodies arrive as text; invalid UTF-8 keeps its bytes", async (t) => {
+  let req: HttpRequest | undefined;
+  const { request } = fakeServer((r) => { req = r; });
+  await request("PUT /caf%C3%A9/%E2%82%AC?n%C3%A4me=%F0%9F%8D%94 HTTP/1.0\r\nContent-Length: 6\r\n\r\nb\xc3\xa4r\xff!");
+  t.deepEqual(req!.path, ["café", "€"]);
+  t.deepEqual(req!.query, { "näme": "\u{1f354}" });
+  t.is(req!.data, "b\xc3\xa4r\xff!");
+  await request("PUT / HTTP/1.0\r\nContent-Length: 5\r\n\r\nb\xc3\xa4r!");
+  t.is(req!.data, "bär!");
+  await request("GET /raw-\xc3\xa9 HTTP/1.0\r\n\r\n");
+  t.deepEqual(req!.path, ["raw-é"]);
+});
+
+test("binary bodies pass through byte for byte", async (t) => {
+  const bytes = Buffer.from([0, 1, 2, 13, 10, 13, 10, 255, 254, 0x80]);
+  const { request } = fakeServer((req, res) => { res.data = Buffer.from(req.data, "latin1"); });
+  const res = await request("POST / HTTP/1.0\r\nContent-Length: 10\r\n\r\n" + bytes.toString("latin1"));
+  t.deepEqual(Buffer.from(res.body, "latin1"), bytes);
+});
+
+test("any method passes through", async (t) => {
+  const methods: string[] = [];
+  const { request } = fakeServer((req) => { methods.push(req.method); });
+  for (const method of ["GET", "PUT", "DELETE", "OPTIONS", "PROPFIND", "brew", "X-Y_Z"]) {
+    await request(method + " / HTTP/1.0\r\n\r\n");
+  }
+  t.deepEqual(methods, ["GET", "PUT", "DELETE", "OPTIONS", "PROPFIND", "brew", "X-Y_Z"]);
+});
+
+test("HEAD gets the headers and Content-Length but no body; 204 and 304 get neither", async (t) => {
+  const { request } = fakeServer((req, res) => {
+    res.data = "some body";
+    if (req.path[0]) res.status = parseInt(req.path[0], 10);
+  });
+  t.is((await request("HEAD / HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 200 OK\r\nContent-Length: 9\r\n\r\n");
+  t.is((await request("GET /204 HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 204 No Content\r\n\r\n");
+  t.is((await request("GET /304 HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 304 Not Modified\r\n\r\n");
+});
+
+test("extra handler arguments follow request and response", async (t) => {
+  let extra: unknown[] = [];
+  const { request } = fakeServer((req, res, a, b) => { extra = [a, b]; }, { args: ["one", { two: 2 }] });
+  await request("GET / HTTP/1.0\r\n\r\n");
+  t.deepEqual(extra, ["one", { two: 2 }]);
+});
+
+test("a handler that throws gets a 500, is reported, and the server keeps serving", async (t) => {
+  const errors: unknown[] = [];
+  const { request } = fakeServer((req, res) => {
+    if (req.path[0] === "boom") throw new Error("boom");
+    res.data = "fine";
+  }, { onError: (error) => { errors.push(error); } });
+  const res = await request("GET /boom HTTP/1.0\r\n\r\n");
+  t.is(res.status, 500);
+  t.is(res.body, "Internal Server Error");
+  t.is((errors[0] as Error).message, "boom");
+  t.is((await request("GET /ok HTTP/1.0\r\n\r\n")).body, "fine");
+});
+
+test("an async handler is answered when it settles; a rejection gets a 500", async (t) => {
+  const { request } = fakeServer(async (req, res) => {
+    await wait(5);
+    if (req.path[0] === "fail") throw new Error("nope");
+    res.status = 201;
+    res.data = "later";
+  }, { onError: () => undefined });
+  const ok = await request("GET / HTTP/1.0\r\n\r\n");
+  t.is(ok.status, 201);
+  t.is(ok.body, "later");
+  t.is((await request("GET /fail HTTP/1.0\r\n\r\n")).status, 500);
+});
+
+test("an async handler that never settles is answered 503 after handlerTimeout", async (t) => {
+  const { request, server } = fakeServer(() => new Promise(() => undefined), { handlerTimeout: 50 });
+  const res = await request("GET / HTTP/1.0\r\n\r\n");
+  t.is(res.status, 503);
+  t.is(server.stats.timedOut, 1);
+});
+
+test("a client that stops sending gets 408 after headerTimeout", async (t) => {
+  const { connect } = fakeServer(() => undefined, { headerTimeout: 50 });
+  const connection = connect();
+  connection.send("GET / HTTP/1.0\r\nHost:");
+  t.is(parseResponse(await connection.response).status, 408);
+});
+
+test("limits: request line 414, headers 431, body 413, malformed 400, each closing the connection", async (t) => {
+  const { request } = fakeServer(() => undefined, { maxRequestLine: 64, maxHeaderBytes: 256, maxHeaders: 4, maxBody: 10 });
+  t.is((await request("GET /" + "a".repeat(100) + " HTTP/1.0\r\n\r\n")).status, 414);
+  t.is((await request("GET /" + "a".repeat(100))).status, 414);
+  t.is((await request("GET / HTTP/1.0\r\n" + "A: b\r\n".repeat(5) + "\r\n")).status, 431);
+  t.is((await request("GET / HTTP/1.0\r\nA: " + "b".repeat(300))).status, 431);
+  t.is((await request("PUT / HTTP/1.0\r\nContent-Length: 11\r\n\r\n")).status, 413);
+  t.is((await request("GARBAGE\r\n\r\n")).status, 400);
+});
+
+test("threads=false answers one connection at a time, in the order they were accepted", async (t) => {
+  const order: string[] = [];
+  const { connect } = fakeServer(async (req, res) => {
+    order.push("start " + req.path[0]);
+    await wait(10);
+    order.push("end " + req.path[0]);
+    res.data = req.path[0];
+  }, { threads: false });
+  const a = connect();
+  const b = connect();
+  const c = connect();
+  c.send("GET /c HTTP/1.0\r\n\r\n");
+  b.send("GET /b HTTP/1.0\r\n\r\n");
+  a.send("GET /a HTTP/1.0\r\n\r\n");
+  const bodies = (await Promise.all([a.response, b.response, c.response])).map((raw) => parseResponse(raw).body);
+  t.deepEqual(bodies, ["a", "b", "c"]);
+  t.deepEqual(order, ["start a", "end a", "start b", "end b", "start c", "end c"]);
+});
+
+test("threads=true answers concurrently; past the connections and the queue, 503 with Retry-After", async (t) => {
+  let running = 0;
+  let peak = 0;
+  const { connect, server } = fakeServer(async (req, res) => {
+    running++;
+    peak = Math.max(peak, running);
+    await wait(20);
+    running--;
+  }, { maxConnections: 3, maxQueue: 2 });
+  const connections = [];
+  for (let i = 0; i < 7; i++) connections.push(connect());
+  for (const connection of connections) connection.send("GET / HTTP/1.0\r\n\r\n");
+  const statuses = (await Promise.all(connections.map((c) => c.response))).map((raw) => parseResponse(raw));
+  t.deepEqual(statuses.map((r) => r.status), [200, 200, 200, 200, 200, 503, 503]);
+  t.is(statuses[5].headers["retry-after"], "1");
+  t.is(peak, 3);
+  t.is(server.stats.rejected, 2);
+  t.is(server.stats.peakConnections, 5);
+});
+
+test("a client that goes away mid-request or mid-handler releases everything", async (t) => {
+  let settled = 0;
+  const { connect, server } = fakeServer(async (req, res) => {
+    await wait(10);
+    settled++;
+    res.data = "x";
+  });
+  const early = connect();
+  early.send("GET / HTT");
+  early.hangUp();
+  const waiting = connect();
+  waiting.send("GET / HTTP/1.0\r\n\r\n");
+  waiting.hangUp();
+  await wait(30);
+  t.is(settled, 1);
+  t.is(server._connections.length, 0);
+  t.is(server._sweep, undefined);
+});
+
+test("streamed bodies: a BodyStream with a length, and a function without one", async (t) => {
+  const big = "0123456789".repeat(300);
+  const { request } = fakeServer((req, res) => {
+    if (req.path[0] === "stream") {
+      res.data = { length: big.length, read: (offset: number, size: number) => big.substr(offset, size) };
+    } else {
+      let left = 3;
+      res.data = () => (left-- > 0 ? "piece;" : undefined);
+    }
+  }, { chunkSize: 100 });
+  const streamed = await request("GET /stream HTTP/1.0\r\n\r\n");
+  t.is(streamed.body, big);
+  t.is(streamed.headers["content-length"], "3000");
+  const generated = await request("GET /fn HTTP/1.0\r\n\r\n");
+  t.is(generated.body, "piece;piece;piece;");
+  t.is(generated.headers["content-length"], undefined);
+});
+
+test("a streamed body waits for 'drain' between pieces and stops when the client goes away", async (t) => {
+  let reads = 0;
+  let closed = 0;
+  const { connect } = fakeServer((req, res) => {
+    res.data = {
+      length: 100000,
+      read: (offset: number, size: number) => { reads++; return "x".repeat(Math.min(size, 100000 - offset)); },
+      close: () => { closed++; },
+    };
+  }, { chunkSize: 1000 });
+  const connection = connect();
+  connection.send("GET / HTTP/1.0\r\n\r\n");
+  t.is(reads, 1); // one piece per 'drain', not the whole file at once
+  await wait(5);
+  connection.hangUp();
+  const readsAtHangUp = reads;
+  await wait(20);
+  t.is(reads, readsAtHangUp);
+  t.true(reads < 100);
+  t.is(closed, 1);
+});
+
+test("close() stops accepting; start() after start=false listens", async (t) => {
+  const { net, port, server } = fakeServer(() => undefined, { start: false });
+  t.throws(() => net.connect(port), { message: /nothing listens/ });
+  server.start();
+  t.is((await net.request(port, "GET / HTTP/1.0\r\n\r\n")).status, 200);
+  server.close();
+  t.throws(() => net.connect(port), { message: /nothing listens/ });
+});
