@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+// Puts an app on a board: picohttp into Storage as the module "picohttp" (so its code runs from flash),
+// the app's web assets into Storage, the board's limits as "picohttp.json", then the app itself, run at
+// once or (--save) stored as .bootcde to start at boot. On WiFi boards the app starts once connected,
+// and a connection that does not come up in time is reported, not retried forever.
+//
+//   npm run flash -- --board esp32|esp8266|linux|boards/x.json --port /dev/ttyUSB0|tcp://host:port
+//                    [--save] [--http-port 80] [--wifi-timeout 30] [--dry-run] [--verbose] examples/<app>
+//
+// An app is a folder with app.js (plain ES5, `require("picohttp")`) and optionally www/ (served by
+// staticResource with staticBase "www": each file becomes Storage file "www/<path>"), or a single .js file.
+// WiFi credentials: wifi.json ({"ssid": ..., "password": ...}, untracked) at the repository root or in
+// the app folder, or the environment variables WIFI_SSID and WIFI_PASSWORD. Never in the repository.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { checkSource } from "./check-bundle.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BUNDLE = join(ROOT, "dist", "picohttp.js");
+const ESPRUINO_CLI = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
+const MAX_NAME = 28;
+
+function usage(message) {
+  if (message) console.error("flash: " + message);
+  console.error("usage: npm run flash -- --board esp32|esp8266|linux|FILE.json --port PORT [--save] " +
+    "[--http-port N] [--wifi-timeout SECONDS] [--dry-run] [--verbose] examples/<app>");
+  process.exit(2);
+}
+
+export function parseArguments(argv) {
+  const options = { save: false, dryRun: false, verbose: false, wifiTimeout: 30 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) usage(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg === "--board" || arg === "-b") options.board = value();
+    else if (arg === "--port" || arg === "-p") options.port = value();
+    else if (arg === "--save") options.save = true;
+    else if (arg === "--dry-run" || arg === "-n") options.dryRun = true;
+    else if (arg === "--verbose" || arg === "-v") options.verbose = true;
+    else if (arg === "--http-port") options.httpPort = Number(value());
+    else if (arg === "--wifi-timeout") options.wifiTimeout = Number(value());
+    else if (arg === "--help" || arg === "-h") usage();
+    else if (arg.startsWith("-")) usage("unknown option " + arg);
+    else if (options.app) usage("one app at a time (" + options.app + ", " + arg + ")");
+    else options.app = arg;
+  }
+  if (!options.board) usage("--board is missing");
+  if (!options.app) usage("which app? e.g. examples/control");
+  if (!options.port && !options.dryRun) usage("--port is missing (a serial device or tcp://host:port)");
+  if (options.httpPort !== undefined && !(options.httpPort > 0 && options.httpPort < 65536)) usage("bad --http-port");
+  if (!(options.wifiTimeout > 0)) usage("bad --wifi-timeout");
+  return options;
+}
+
+/** The board file: a name from boards/, or a path. */
+export function loadBoard(board) {
+  const file = board.endsWith(".json") ? resolve(board) : join(ROOT, "boards", board + ".json");
+  if (!existsSync(file)) throw new Error("no board file " + file);
+  const json = JSON.parse(readFileSync(file, "utf8"));
+  if (!json.info || !(json.info.builtin_modules instanceof Array)) throw new Error(file + ": info.builtin_modules is missing");
+  return { file, json, picohttp: json.picohttp || {} };
+}
+
+function filesBelow(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...filesBelow(full));
+    else out.push(full);
+  }
+  return out;
+}
+
+/** The app's code and its Storage files (name -> local path). */
+export function loadApp(app) {
+  const full = resolve(app);
+  let main = full;
+  const assets = {};
+  if (statSync(full).isDirectory()) {
+    main = join(full, "app.js");
+    if (!existsSync(main)) throw new Error(app + " has no app.js");
+    const www = join(full, "www");
+    if (existsSync(www)) {
+      for (const file of filesBelow(www)) {
+        const name = "www/" + relative(www, file).split(sep).join("/");
+        if (name.length > MAX_NAME) {
+          throw new Error(`Storage names have at most ${MAX_NAME} characters: ${name} (${name.length}); rename the file`);
+        }
+        assets[name] = file;
+      }
+    }
+  }
+  return { dir: statSync(full).isDirectory() ? full : dirname(full), main, code: readFileSync(main, "utf8"), assets };
+}
+
+/** WiFi credentials from the environment or an untracked wifi.json, or undefined. */
+export function wifiCredentials(appDir) {
+  if (process.env.WIFI_SSID) return { ssid: process.env.WIFI_SSID, password: process.env.WIFI_PASSWORD || "" };
+  for (const file of [join(appDir, "wifi.json"), join(ROOT, "wifi.json")]) {
+    if (existsSync(file)) {
+      const json = JSON.parse(readFileSync(file, "utf8"));
+      if (!json.ssid) throw new Error(file + " has no \"ssid\"");
+      return { ssid: String(json.ssid), password: String(json.password || "") };
+    }
+  }
+  return undefined;
+}
+
+/** The app, made smaller for the board (identifiers and comments cost memory there), and checked. */
+async function prepareCode(code, file) {
+  const problems = checkSource(code);
+  if (problems.length) {
+    throw new Error(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message}`).join("\n") +
+      "\nthis would fail on Espruino");
+  }
+  const { minify } = await import("terser");
+  const result = await minify(code, { ecma: 5, compress: false, mangle: true, format: { ascii_only: true } });
+  return result.code;
+}
+
+/**
+ * The code sent for WiFi boards: connect with a timeout, then run the app. `connect` retries forever on
+ * its own, so a connection that is not up in time is reported and dropped.
+ */
+export function withWifi(appCode, wifi, timeoutSeconds) {
+  return `function __app(){${appCode}\n}
+(function(){var W=require("Wifi"),done=0;
+var t=setTimeout(function(){if(done)return;done=1;try{W.disconnect();}catch(e){}
+console.log("WiFi: no connection to "+${JSON.stringify(JSON.stringify(wifi.ssid))}+" after ${timeoutSeconds} s: check the name and password (wifi.json or WIFI_SSID/WIFI_PASSWORD) and the signal");},${timeoutSeconds * 1000});
+console.log("WiFi: connecting to "+${JSON.stringify(JSON.stringify(wifi.ssid))}+"...");
+W.connect(${JSON.stringify(wifi.ssid)},{password:${JSON.stringify(wifi.password)}},function(err){if(done)return;done=1;clearTimeout(t);
+if(err){console.log("WiFi: connection failed: "+err);return;}
+W.getIP(function(e,ip){console.log("WiFi: connected, address "+(ip&&ip.ip));});__app();});})();
+`;
+}
+
+function run(command, args, options) {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const show = (chunk) => {
+      const text = chunk.toString("latin1");
+      output += text;
+      if (options.verbose) process.stdout.write(text);
+      else {
+        // The board's own output ("--] ..."), without the tool's banner noise.
+        for (const line of text.split("\n")) {
+          if (line.startsWith("--] ") && line.trim() !== "--] >" && line.trim() !== "--]") process.stdout.write(line.substring(4) + "\n");
+        }
+      }
+    };
+    child.stdout.on("data", show);
+    child.stderr.on("data", (chunk) => { output += chunk; process.stderr.write(chunk); });
+    child.on("close", (code) => resolveRun({ code, output }));
+  });
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const board = loadBoard(options.board);
+  const app = loadApp(options.app);
+  if (!existsSync(BUNDLE)) throw new Error(BUNDLE + " is missing: run npm run build (npm run flash does)");
+
+  // Generated files go to .local/ (ignored by git), with paths relative to the repository: the espruino
+  // tool splits --storage at ":".
+  const work = join(ROOT, ".local", "flash", board.json.info.id || "board");
+  mkdirSync(work, { recursive: true });
+  const config = Object.assign({}, board.picohttp.options || {});
+  if (options.httpPort) config.port = options.httpPort;
+  const configFile = join(work, "picohttp.json");
+  writeFileSync(configFile, JSON.stringify(config));
+
+  let code = await prepareCode(app.code, relative(ROOT, app.main));
+  let wifi;
+  if (board.picohttp.wifi !== false) {
+    wifi = wifiCredentials(app.dir);
+    if (!wifi) {
+      throw new Error("no WiFi credentials: put {\"ssid\": \"...\", \"password\": \"...\"} in wifi.json (git ignores it) " +
+        "or set WIFI_SSID and WIFI_PASSWORD");
+    }
+    code = withWifi(code, wifi, options.wifiTimeout);
+  }
+  const codeFile = join(work, "app.js");
+  writeFileSync(codeFile, code);
+
+  const storage = { picohttp: BUNDLE, "picohttp.json": configFile };
+  Object.assign(storage, app.assets);
+  const args = [ESPRUINO_CLI, "--board", relative(ROOT, board.file), "--no-ble",
+    // Offline: no module downloads. picohttp is in Storage, where require() finds it.
+    "--config", "MODULE_URL="];
+  if (options.port) args.push("-p", options.port);
+  for (const name in storage) args.push("--storage", name + ":" + relative(ROOT, storage[name]));
+  if (options.save) args.push("--storage", ".bootcde:-");
+  if (options.verbose) args.push("--verbose");
+  if (wifi) args.push("--sleep", String(options.wifiTimeout + 2)); // to show how the connection went
+  if (options.dryRun) args.push("-n", "-o", relative(ROOT, join(work, "upload.js")));
+  args.push(relative(ROOT, codeFile));
+
+  let bytes = 0;
+  console.log(`flash: ${board.json.info.name} on ${options.port || "(dry run)"}: Storage files:`);
+  for (const name in storage) {
+    const size = statSync(storage[name]).size;
+    bytes += size;
+    console.log(`  ${name.padEnd(MAX_NAME)} ${String(size).padStart(7)} bytes`);
+  }
+  console.log(`  app: ${Buffer.byteLength(code)} bytes ${options.save ? "to .bootcde (runs at boot)" : "to RAM"}` +
+    (wifi ? `, started once WiFi "${wifi.ssid}" is connected` : ""));
+  const result = await run(process.execPath, args, options);
+  const failed = result.code !== 0 || /Unable to connect|Uncaught |ERROR: Out of Memory|Disconnected\./.test(result.output);
+  if (failed) {
+    console.error("flash: failed" + (options.verbose ? "" : " (run again with --verbose for the whole exchange)"));
+    process.exit(1);
+  }
+  if (options.dryRun) console.log("flash: dry run: the upload is in " + relative(ROOT, join(work, "upload.js")));
+  else console.log(`flash: done (${bytes} bytes of Storage files)`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    console.error("flash: " + (error && error.message || error));
+    process.exit(1);
+  });
+}
