@@ -1,13 +1,14 @@
 // The server loop: accepting connections, reading requests, running the handler, writing responses.
-// It talks to sockets through the small Socket interface; the platform's `net`, text codec and default
-// handler are set by the entry point (src/espruino.ts, src/node.ts), never imported here.
+// It talks to sockets through the small Socket interface; the platform's `net`, text codec, storage and
+// default handler are set by the entry point (src/espruino.ts, src/node.ts), never imported here.
+// On a board every function object alive costs memory, so the loop is a few methods on two classes.
 import { Limits, RequestHead, checkIncompleteHead, findHeadEnd, parseHead } from "./core/parser";
 import { parseTarget } from "./core/url";
 import { HttpRequest } from "./core/request";
 import { BodyStream, HttpResponse } from "./core/response";
 import { hasNoBody, prepareBody, serializeHead } from "./core/serializer";
 import { reasonPhrase } from "./core/status";
-import { NetModule, NetServer, Socket, TextCodec } from "./core/types";
+import { NetModule, NetServer, Socket, Storage, TextCodec } from "./core/types";
 
 /** `handler(request, response, ...args)`; it may return a Promise, and the response is sent when it settles. */
 export type Handler = (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown;
@@ -36,9 +37,9 @@ export interface ServerOptions extends Partial<Limits> {
   handlerTimeout?: number;
   /** Milliseconds a client may take to accept the next piece of a response before it is dropped. */
   writeTimeout?: number;
-  /** Bytes written to the socket at a time when streaming. */
+  /** Bytes written to the socket at a time. */
   chunkSize?: number;
-  /** Espruino only: refuse new connections with 503 while fewer variables than this are free. */
+  /** Espruino: refuse new work with 503 while fewer variables than this would be free. */
   minFreeMemory?: number;
   /** The `net` module to use (the platform's by default; a fake one in tests). */
   net?: NetModule;
@@ -47,56 +48,41 @@ export interface ServerOptions extends Partial<Limits> {
 }
 
 /** What the entry point provides for the platform it runs on. */
-export interface Platform {
+export interface Platform extends TextCodec {
   net: NetModule | undefined;
-  codec: TextCodec;
+  storage: Storage | undefined;
   handler: Handler;
-  /** Free heap, in the platform's units, or undefined where it is not known. */
-  freeMemory(): number | undefined;
-  /** Option defaults that suit the platform. */
+  /** Storage silently truncates longer names (28 on a board): a longer one would alias another file. */
+  maxNameLength: number;
+  /** Free heap in variables, or undefined where it is not known; `collect`: after a garbage collection. */
+  freeMemory(collect?: boolean): number | undefined;
+  /** Limits and timeouts that suit the platform. */
   options: ServerOptions;
 }
 
-const passThrough = function (text: string) { return text; };
+/** Filled in by the entry point (src/espruino.ts, src/node.ts) before any server starts. */
+export const platform = { maxNameLength: 28, options: {} } as Platform;
 
-export const platform: Platform = {
-  net: undefined,
-  codec: {
-    decode: passThrough,
-    encode: passThrough,
-    fromBytes: function (bytes) {
-      let out = "";
-      for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i]);
-      return out;
-    },
-  },
-  handler: function (request, response) { response.status = 404; },
-  freeMemory: function () { return undefined; },
-  options: {},
-};
-
-/** Counters an app can read to see how the server is doing. */
+/** Counters an app can read to see how the server is doing. Cheap: a few numbers. */
 export interface ServerStats {
+  /** Connections accepted. */
   connections: number;
+  /** The most connections open at once. */
   peakConnections: number;
+  /** Requests passed to the handler. */
   requests: number;
-  /** Responses by class: index 1 is 1xx ... index 5 is 5xx. */
+  /** Responses by class: index 1 is 1xx ... index 5 is 5xx (index 0: other codes). */
   responses: number[];
   /** Connections turned away with 503 (queue full or memory low). */
   rejected: number;
+  /** Connections that timed out (408, 503 for a handler, or dropped while writing). */
   timedOut: number;
-  /** The lowest free memory seen when accepting a connection (Espruino), or -1. */
+  /** The lowest free memory seen (Espruino), or -1. */
   lowestFree: number;
 }
 
 // A connection's life: reading its request, waiting its turn, in the handler, writing, done.
 const READING = 0, READY = 1, HANDLING = 2, WRITING = 3, CLOSING = 4, CLOSED = 5;
-
-const SWEEP_INTERVAL = 500;
-
-function now(): number {
-  return Date.now();
-}
 
 /** One client connection. Kept small: on a board every field costs memory. */
 class Connection {
@@ -104,19 +90,21 @@ class Connection {
   _socket: Socket;
   _state = READING;
   _admitted = false;
+  /** The request received so far; then its body; then nothing. */
   _buffer = "";
   _scanned = 0;
   _head: RequestHead | undefined;
   _deadline: number;
+  /** What is left to send: bytes, or a stream read from `_offset` up to `_length` (-1: to its end). */
   _body: string | undefined;
   _stream: BodyStream | undefined;
   _offset = 0;
-  _remaining = -1;
+  _length = -1;
 
   constructor(server: HttpServer, socket: Socket) {
     this._server = server;
     this._socket = socket;
-    this._deadline = now() + server.headerTimeout;
+    this._deadline = Date.now() + server.headerTimeout;
   }
 
   _receive(chunk: string): void {
@@ -128,27 +116,27 @@ class Connection {
     if (!head) {
       const end = findHeadEnd(buffer, this._scanned);
       if (end < 0) {
-        // Resume two bytes back: the blank line may straddle two chunks.
+        // Resume two bytes back: the blank line may straddle two pieces.
         this._scanned = buffer.length - 2;
         const status = checkIncompleteHead(buffer, server);
         if (status) this._fail(status);
         return;
       }
       const parsed = parseHead(buffer.substring(0, end), server);
-      if (typeof parsed === "number") {
-        this._buffer = "";
-        this._fail(parsed);
-        return;
-      }
-      this._head = head = parsed;
-      buffer = head.contentLength > 0 ? buffer.substring(end) : "";
+      if (typeof parsed === "number") return this._fail(parsed);
+      head = this._head = parsed;
+      const length = head.contentLength;
+      // A body is held about twice (as received, then as request.data): refuse one that cannot fit now.
+      // (Where free memory is unknown, freeMemory() is undefined and the comparison false.)
+      if (length > 0 && platform.freeMemory(false)! - length / 5 < server.minFreeMemory &&
+          platform.freeMemory(true)! - length / 5 < server.minFreeMemory) return this._fail(503);
+      buffer = this._buffer = length > 0 ? buffer.substring(end) : "";
     }
     if (buffer.length < head.contentLength) {
-      this._buffer = buffer;
-      this._deadline = now() + server.bodyTimeout;
+      this._deadline = Date.now() + server.bodyTimeout;
       return;
     }
-    this._buffer = head.contentLength > 0 ? buffer.substring(0, head.contentLength) : "";
+    if (head.contentLength > 0) this._buffer = buffer.substring(0, head.contentLength);
     this._state = READY;
     this._deadline = Infinity;
     if (this._admitted) this._handle();
@@ -157,82 +145,74 @@ class Connection {
   _handle(): void {
     const server = this._server;
     const head = this._head as RequestHead;
-    const codec = platform.codec;
-    const target = parseTarget(head.target, codec.decode);
+    const target = parseTarget(head.target, platform.decode);
     const request = new HttpRequest(head.method, target.path, target.query, head.protocol, head.headers,
-      codec.decode(this._buffer));
+      platform.decode(this._buffer));
     this._buffer = "";
     this._head = undefined;
     const response = new HttpResponse();
+    const connection = this;
     this._state = HANDLING;
     server.stats.requests++;
     let result: any;
     try {
       result = server.handler.apply(undefined, ([request, response] as any[]).concat(server.args) as any);
+      if (result && typeof result.then === "function") {
+        this._deadline = Date.now() + server.handlerTimeout;
+        result.then(function () {
+          connection._respond(request, response);
+        }, function (error: any) {
+          connection._respond(request, response, error);
+        });
+      } else {
+        this._respond(request, response);
+      }
     } catch (error) {
-      server._report(error, request);
-      this._fail(500);
-      return;
-    }
-    if (result && typeof result.then === "function") {
-      this._deadline = now() + server.handlerTimeout;
-      const connection = this;
-      result.then(function () {
-        connection._respond(response, request);
-      }, function (error: any) {
-        if (connection._state !== HANDLING) return;
-        server._report(error, request);
-        connection._fail(500);
-      });
-    } else {
-      this._respond(response, request);
+      this._respond(request, response, error);
     }
   }
 
-  _respond(response: HttpResponse, request: HttpRequest): void {
+  /** Sends the response the handler filled in, or a 500 when it failed (`error`). */
+  _respond(request: HttpRequest, response: HttpResponse, error?: any): void {
     if (this._state !== HANDLING) return; // timed out, or the client went away
-    let body;
     let head;
-    try {
-      body = prepareBody(response, platform.codec);
-      head = serializeHead(response, hasNoBody(response.status) ? -1 : body.length);
-    } catch (error) {
+    if (!error) {
+      try {
+        const body = prepareBody(response, platform.encode);
+        const status = response.status;
+        const bare = request.method === "HEAD" || hasNoBody(status);
+        head = serializeHead(response, hasNoBody(status) ? -1 : body.length);
+        this._length = body.length;
+        if (!bare) {
+          this._body = body.bytes;
+          this._stream = body.stream;
+        } else if (body.stream && body.stream.close) {
+          body.stream.close();
+        }
+      } catch (failure) {
+        error = failure;
+      }
+    }
+    if (error) {
       this._server._report(error, request);
-      this._fail(500);
-      return;
+      return this._fail(500);
     }
-    this._count(response.status);
-    const bare = request.method === "HEAD" || hasNoBody(response.status);
-    if (body.stream && bare) {
-      if (body.stream.close) body.stream.close();
-    } else if (body.stream) {
-      this._stream = body.stream;
-    } else if (!bare) {
-      this._body = body.bytes;
-    }
-    this._remaining = body.length;
+    this._server._count(response.status);
     this._state = WRITING;
-    this._write(head);
+    this._write(head as string);
   }
 
   /** Answers with a bare status (an error the client or the server caused) and closes. */
   _fail(status: number): void {
     const server = this._server;
-    if (status === 408 || status === 503 && this._state === HANDLING) server.stats.timedOut++;
-    this._count(status);
+    if (status === 408 || (status === 503 && this._state === HANDLING)) server.stats.timedOut++;
+    server._count(status);
     this._state = WRITING;
-    this._body = reasonPhrase(status);
-    this._remaining = -1;
-    let head = "HTTP/1.0 " + status + " " + this._body + "\r\nContent-Type: text/plain\r\n";
-    if (status === 503) head += "Retry-After: 1\r\n";
-    this._write(head + "Content-Length: " + this._body.length + "\r\n\r\n");
-  }
-
-  _count(status: number): void {
-    const group = Math.floor(status / 100);
-    const responses = this._server.stats.responses;
-    if (group >= 1 && group <= 5) responses[group]++;
-    else responses[0]++;
+    this._stream = undefined;
+    this._length = -1;
+    const text = this._body = reasonPhrase(status);
+    this._write("HTTP/1.0 " + status + " " + text + "\r\nContent-Type: text/plain\r\n" +
+      (status === 503 ? "Retry-After: 1\r\n" : "") + "Content-Length: " + text.length + "\r\n\r\n");
   }
 
   /**
@@ -242,61 +222,62 @@ class Connection {
   _write(prefix: string): void {
     const socket = this._socket;
     const size = this._server.chunkSize;
-    for (;;) {
-      let piece = prefix;
-      prefix = "";
-      if (this._body !== undefined) {
-        piece += this._body.substr(this._offset, size);
-        this._offset += size;
-        if (this._offset >= this._body.length) this._body = undefined;
-      } else if (this._stream) {
-        let read: any;
-        try {
-          read = this._stream.read(this._offset, size);
-          if (read && typeof read !== "string") read = platform.codec.fromBytes(read);
-        } catch (error) {
-          this._server._report(error);
-          this._closeNow();
+    try {
+      for (;;) {
+        let piece = prefix;
+        prefix = "";
+        if (this._body !== undefined) {
+          piece += this._body.substr(this._offset, size);
+          this._offset += size;
+          if (this._offset >= this._body.length) this._body = undefined;
+        } else if (this._stream) {
+          let read: any = this._stream.read(this._offset, size);
+          if (read && typeof read !== "string") read = platform.encode(read);
+          if (read) {
+            piece += read;
+            this._offset += read.length;
+          }
+          if (!read || this._offset === this._length) this._close(false);
+        }
+        this._deadline = Date.now() + this._server.writeTimeout;
+        if (this._body === undefined && !this._stream) {
+          this._state = CLOSING;
+          if (piece) socket.write(piece, "binary");
+          socket.end();
           return;
         }
-        if (read) {
-          piece += read;
-          this._offset += read.length;
-        }
-        if (!read || this._offset === this._remaining) this._endStream();
+        if (piece && !socket.write(piece, "binary")) return; // continued on 'drain'
       }
-      this._deadline = now() + this._server.writeTimeout;
-      if (this._body === undefined && !this._stream) {
-        this._state = CLOSING;
-        if (piece) socket.write(piece, "binary");
-        socket.end();
-        return;
-      }
-      if (piece && !socket.write(piece, "binary")) return; // continued on 'drain'
+    } catch (error) {
+      // The socket closed under us, or a stream failed to read: nothing more can be sent.
+      this._server._report(error);
+      this._close(true);
     }
   }
 
-  _endStream(): void {
+  /**
+   * Lets go of the body (closing its stream). With `drop`, also ends the socket at once. Once the
+   * socket has closed (`drop` undefined, from its 'close'), gives the connection's place to the next.
+   */
+  _close(drop: boolean | undefined): void {
     const stream = this._stream;
     this._stream = undefined;
     if (stream && stream.close) stream.close();
-  }
-
-  /** Drops the connection without a response (a client that does not read, a body that broke). */
-  _closeNow(): void {
-    this._endStream();
+    if (drop === false) return;
     this._body = undefined;
-    this._state = CLOSING;
-    const socket = this._socket;
-    if (socket.destroy) socket.destroy();
-    else socket.end();
-  }
-
-  _closed(): void {
+    if (drop) {
+      this._state = CLOSING;
+      const socket = this._socket;
+      try {
+        if (socket.destroy) socket.destroy();
+        else socket.end();
+      } catch (closed) {
+        // already closed: its 'close' releases the connection
+      }
+      return;
+    }
     if (this._state === CLOSED) return;
     this._state = CLOSED;
-    this._endStream();
-    this._body = undefined;
     this._buffer = "";
     this._head = undefined;
     this._server._release(this);
@@ -305,17 +286,15 @@ class Connection {
   _tick(time: number): void {
     if (time < this._deadline) return;
     const state = this._state;
-    if (state === READING) this._fail(408);
-    else if (state === HANDLING) this._fail(503);
-    else if (state === WRITING || state === CLOSING) {
-      this._server.stats.timedOut++;
-      this._deadline = Infinity;
-      this._closeNow();
-    }
+    if (state === READING) return this._fail(408);
+    if (state === HANDLING) return this._fail(503);
+    this._server.stats.timedOut++;
+    this._deadline = Infinity;
+    this._close(true);
   }
 }
 
-// Socket listeners shared by every connection: a closure per connection costs memory on a board.
+// Socket listeners shared by every connection (a closure per connection costs memory on a board).
 // Each is called with the socket as `this`.
 function onData(this: any, chunk: any): void {
   const connection: Connection = this._connection;
@@ -328,10 +307,10 @@ function onDrain(this: any): void {
 function onClose(this: any): void {
   const connection: Connection = this._connection;
   this._connection = undefined;
-  if (connection) connection._closed();
+  if (connection) connection._close(undefined);
 }
-function onSocketError(): void {
-  // 'close' follows and releases the connection; the listener keeps Node from throwing.
+function ignore(): void {
+  // An 'error' is followed by 'close', which releases the connection; the listener keeps Node from throwing.
 }
 
 /** An HTTP/1.0 server: one request per connection, answered and closed. */
@@ -387,14 +366,14 @@ export class HttpServer {
     this.port = port === undefined ? 80 : port;
     this.handler = handler || platform.handler;
     this.args = (args as any[]) || [];
-    this.threads = pick(threads, options.threads);
-    this.block = pick(block, options.block);
+    this.threads = threads !== undefined ? threads : options.threads !== false;
+    this.block = block !== undefined ? block : options.block !== false;
     this.host = options.host;
     this.onError = options.onError || function (error: any) {
       console.log("picohttp:", error && error.stack ? error.stack : String(error));
     };
     this.net = options.net || platform.net;
-    if (pick(start, options.start)) this.start();
+    if (start !== undefined ? start : options.start !== false) this.start();
   }
 
   /** Starts listening, if not already. Always returns, whatever `block` says. */
@@ -424,6 +403,11 @@ export class HttpServer {
     if (listener) listener.close();
   }
 
+  _count(status: number): void {
+    const group = Math.floor(status / 100);
+    this.stats.responses[group >= 1 && group <= 5 ? group : 0]++;
+  }
+
   _report(error: any, request?: HttpRequest): void {
     try {
       this.onError(error, request);
@@ -435,14 +419,20 @@ export class HttpServer {
   _accept(socket: Socket): void {
     const stats = this.stats;
     const connections = this._connections;
-    const free = platform.freeMemory();
+    const slots = this.threads ? this.maxConnections : 1;
+    let free = platform.freeMemory(false);
+    if (free !== undefined && free < this.minFreeMemory) free = platform.freeMemory(true);
     if (free !== undefined && (stats.lowestFree < 0 || free < stats.lowestFree)) stats.lowestFree = free;
-    socket.on("error", onSocketError);
-    if (connections.length >= this._slots() + this.maxQueue || (free !== undefined && free < this.minFreeMemory)) {
+    socket.on("error", ignore);
+    if (connections.length >= slots + this.maxQueue || (free !== undefined && free < this.minFreeMemory)) {
       stats.rejected++;
-      stats.responses[5]++;
-      socket.write("HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n", "binary");
-      socket.end();
+      this._count(503);
+      try {
+        socket.write("HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n", "binary");
+        socket.end();
+      } catch (closed) {
+        return;
+      }
       // Node keeps a half-open socket until the client closes it; do not wait for one that never does.
       if (socket.destroy) {
         const timer: any = setTimeout(function () { (socket as any).destroy(); }, this.writeTimeout);
@@ -455,19 +445,19 @@ export class HttpServer {
     socket.on("data", onData);
     socket.on("drain", onDrain);
     socket.on("close", onClose);
-    connections.push(connection);
+    connection._admitted = connections.push(connection) <= slots;
     stats.connections++;
     if (connections.length > stats.peakConnections) stats.peakConnections = connections.length;
-    connection._admitted = connections.length <= this._slots();
     if (this._sweep === undefined) {
       const server = this;
-      this._sweep = setInterval(function () { server._tick(); }, SWEEP_INTERVAL);
-      if (this._sweep && this._sweep.unref) this._sweep.unref();
+      // One timer for all connections, only while there are any.
+      this._sweep = setInterval(function () {
+        const time = Date.now();
+        const list = server._connections.slice();
+        for (let i = 0; i < list.length; i++) list[i]._tick(time);
+      }, 500);
+      if (this._sweep.unref) this._sweep.unref();
     }
-  }
-
-  _slots(): number {
-    return this.threads ? this.maxConnections : 1;
   }
 
   /** A connection has closed: forget it, and let the next waiting one take its place. */
@@ -477,7 +467,7 @@ export class HttpServer {
     if (at >= 0) connections.splice(at, 1);
     const socket: any = connection._socket;
     if (socket.removeAllListeners) socket.removeAllListeners();
-    const slots = this._slots();
+    const slots = this.threads ? this.maxConnections : 1;
     for (let i = 0; i < connections.length && i < slots; i++) {
       const next = connections[i];
       if (!next._admitted) {
@@ -490,14 +480,4 @@ export class HttpServer {
       this._sweep = undefined;
     }
   }
-
-  _tick(): void {
-    const time = now();
-    const connections = this._connections.slice();
-    for (let i = 0; i < connections.length; i++) connections[i]._tick(time);
-  }
-}
-
-function pick(positional: boolean | undefined, option: boolean | undefined): boolean {
-  return positional !== undefined ? positional : option !== undefined ? option : true;
 }

@@ -3,18 +3,11 @@ import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
 import { Storage } from "./core/types";
 import { mimeType } from "./mime";
+import { platform } from "./server";
 
-let defaultStorage: Storage | undefined;
-
-/** Sets the storage staticResource reads from (the entry point sets the platform's own). */
+/** Sets the storage staticResource, load and save use (the entry point sets the platform's own). */
 export function useStorage(storage: Storage): void {
-  defaultStorage = storage;
-}
-
-/** The storage staticResource reads from. */
-export function currentStorage(): Storage {
-  if (!defaultStorage) throw new Error("picohttp: no storage: call useStorage()");
-  return defaultStorage;
+  platform.storage = storage;
 }
 
 /**
@@ -52,8 +45,15 @@ export function staticResource(request: HttpRequest, response: HttpResponse, sta
     response.data = "Bad resource name";
     return;
   }
-  const storage = currentStorage();
-  const size = storage.size(name);
+  const storage = platform.storage as Storage;
+  let size: number | undefined;
+  if (name.length <= platform.maxNameLength) {
+    if (storage.size) size = storage.size(name);
+    else {
+      const file = storage.read(name);
+      size = file === undefined ? undefined : file.length;
+    }
+  }
   if (size === undefined) {
     response.status = 404;
     response.data = "Not Found";

@@ -1,19 +1,16 @@
-// The socket adapter: Espruino's `net` module and Node's have the same shape; this evens out the rest.
+// The socket adapter. Espruino's `net` module is used as it is: its sockets deliver byte strings, and
+// a request's socket stays writable until picohttp ends it. Node's `net` has the same shape but needs
+// both asked for; this evens that out.
 import { NetModule, Socket } from "../core/types";
 
-/**
- * Wraps a platform `net` module. `halfOpen` (Node): keep a socket writable after the client has
- * finished sending, so an asynchronous handler can still answer a client that half-closes.
- */
-export function netAdapter(net: any, halfOpen: boolean): NetModule {
+export function netAdapter(net: any): NetModule {
   return {
     createServer: function (onConnection: (socket: Socket) => void) {
-      const accept = function (socket: any) {
-        // Node delivers Buffers unless told otherwise; Espruino always delivers byte strings.
-        if (socket.setEncoding) socket.setEncoding("binary");
+      // allowHalfOpen: a client that half-closes after its request can still get an asynchronous answer.
+      return net.createServer({ allowHalfOpen: true }, function (socket: any) {
+        socket.setEncoding("binary"); // byte strings, not Buffers
         onConnection(socket);
-      };
-      return halfOpen ? net.createServer({ allowHalfOpen: true }, accept) : net.createServer(accept);
+      });
     },
   };
 }

@@ -48,30 +48,21 @@ export function checkIncompleteHead(buffer: string, limits: Limits): number {
   return buffer.length > limits.maxHeaderBytes ? 431 : 0;
 }
 
-function isDigits(text: string): boolean {
-  if (!text.length) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-function trim(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
-  while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9 ||
-         text.charCodeAt(end - 1) === 13)) end--;
-  return text.substring(start, end);
-}
-
 /**
  * Parses a complete header section (as delimited by findHeadEnd). Returns the head, or the status code
  * to answer a request that cannot be parsed or breaks a limit (400, 413, 414, 431).
  * Methods, header names and protocols are not validated: they pass through as sent.
  */
 export function parseHead(head: string, limits: Limits): RequestHead | number {
+  // Helpers live inside: on a board a function costs memory only while the one using it runs.
+  const trim = function (text: string): string {
+    let start = 0;
+    let end = text.length;
+    while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+    while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9 ||
+           text.charCodeAt(end - 1) === 13)) end--;
+    return text.substring(start, end);
+  };
   let start = 0;
   // A server should ignore empty lines before the request line.
   while (head.charCodeAt(start) === 13 || head.charCodeAt(start) === 10) start++;
@@ -113,7 +104,12 @@ export function parseHead(head: string, limits: Limits): RequestHead | number {
     if (name.length === 14 && name.toLowerCase() === "content-length") {
       // A second, different Content-Length makes the length unknowable: the body is then ignored.
       if (lengthSeen === undefined) {
-        contentLength = !isDigits(value) ? -2 : value.length > 15 ? Infinity : parseInt(value, 10);
+        let digits = value.length > 0;
+        for (let i = 0; i < value.length; i++) {
+          const c = value.charCodeAt(i);
+          if (c < 48 || c > 57) digits = false;
+        }
+        contentLength = !digits ? -2 : value.length > 15 ? Infinity : parseInt(value, 10);
       } else if (value !== lengthSeen) {
         contentLength = -2;
       }

@@ -27,24 +27,25 @@ export interface NetModule {
 }
 
 /**
- * Where static resources and saved files live: board flash, a directory, or memory.
- * Contents are byte strings (one character per byte).
+ * Where static resources and saved files live. Its shape is Espruino's `require("Storage")`, which is
+ * used as it is on a board; Node has a directory with the same methods. Contents are byte strings
+ * (one character per byte).
  */
 export interface Storage {
-  /** Size in bytes, or undefined when the file does not exist. */
-  size(name: string): number | undefined;
-  /** Up to `length` bytes from `offset`, or undefined when the file does not exist. */
+  /** Up to `length` bytes from `offset` (all of it without them), or undefined when the file does not exist. */
   read(name: string, offset?: number, length?: number): string | undefined;
-  write(name: string, data: string): void;
-  erase(name: string): void;
+  write(name: string, data: string): unknown;
+  erase(name: string): unknown;
+  /**
+   * The size in bytes, or undefined when the file does not exist. Optional: without it the size is
+   * `read(name).length`, which on a board costs nothing (the string points into flash).
+   */
+  size?(name: string): number | undefined;
 }
-
-/** Turns bytes from the wire into text and text into bytes, the way the platform's strings work. */
+/** Turns bytes from the wire into text and back, the way the platform's strings work. */
 export interface TextCodec {
   /** Bytes (a byte string) to the platform's text. */
   decode(bytes: string): string;
-  /** The platform's text to bytes (a byte string). */
-  encode(text: string): string;
-  /** A Uint8Array to a byte string. */
-  fromBytes(bytes: Uint8Array): string;
+  /** The platform's text, or a Uint8Array, to bytes (a byte string). */
+  encode(data: string | Uint8Array): string;
 }

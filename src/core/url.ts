@@ -1,15 +1,13 @@
 // Splitting a request target into path segments and a query dictionary.
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 0x20; // lower case
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
-
 /** `%XX` to the byte XX (and `+` to a space when `plusIsSpace`); a malformed escape stays as it is. */
 export function percentDecode(text: string, plusIsSpace?: boolean): string {
   if (text.indexOf("%") < 0 && !(plusIsSpace && text.indexOf("+") >= 0)) return text;
+  const hexValue = function (c: number): number {
+    if (c >= 48 && c <= 57) return c - 48;
+    c |= 0x20; // lower case
+    return c >= 97 && c <= 102 ? c - 87 : -1;
+  };
   let out = "";
   const n = text.length;
   for (let i = 0; i < n; i++) {

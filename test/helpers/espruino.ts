@@ -72,20 +72,29 @@ export class Board {
     return this.process.exitCode === null && this.process.signalCode === null;
   }
 
-  /** Evaluates an expression on the interpreter's console and resolves with its JSON value. */
+  /**
+   * Evaluates an expression on the interpreter's console and resolves with its JSON value. A line sent
+   * while the app is still loading can be lost, so it is sent again until an answer comes.
+   */
   async evaluate(expression: string, timeout = 5000): Promise<any> {
-    const tag = "@@" + ++this.marker + "@@";
-    const start = this.output.length;
-    this.process.stdin!.write(`\x10print("${tag}"+JSON.stringify(${expression})+"${tag}")\n`);
     const deadline = Date.now() + timeout;
     for (;;) {
-      const text = this.output.substring(start);
-      const at = text.indexOf(tag);
-      const end = at < 0 ? -1 : text.indexOf(tag, at + tag.length);
-      if (end >= 0) return JSON.parse(text.substring(at + tag.length, end));
-      if (!this.alive) throw new Error("the interpreter exited:\n" + this.output);
+      const tag = "@@" + ++this.marker + "@@";
+      const start = this.output.length;
+      this.process.stdin!.write(`\x10print("${tag}"+JSON.stringify(${expression})+"${tag}")\n`);
+      const resend = Date.now() + 1000;
+      while (Date.now() < resend) {
+        const text = this.output.substring(start);
+        const at = text.indexOf(tag);
+        const end = at < 0 ? -1 : text.indexOf(tag, at + tag.length);
+        if (end >= 0) {
+          const json = text.substring(at + tag.length, end);
+          return json === "undefined" ? undefined : JSON.parse(json);
+        }
+        if (!this.alive) throw new Error("the interpreter exited:\n" + this.output.slice(-3000));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       if (Date.now() > deadline) throw new Error("no answer to " + expression + ":\n" + this.output.slice(-2000));
-      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 

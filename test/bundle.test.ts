@@ -1,0 +1,62 @@
+// The built board bundle must use only what Espruino runs: checked without the interpreter.
+import test from "ava";
+import { readFileSync } from "fs";
+import { resolve } from "path";
+
+const checker = import("../scripts/check-bundle.mjs");
+
+test("the board bundle passes the Espruino dialect check", async (t) => {
+  const { checkSource } = await checker;
+  const problems = checkSource(readFileSync(resolve(__dirname, "../dist/picohttp.js"), "utf8"));
+  t.deepEqual(problems, []);
+});
+
+test("the check catches each construct Espruino cannot run", async (t) => {
+  const { checkSource } = await checker;
+  const cases: [string, RegExp][] = [
+    ["f(); function f() {}", /f is used before its function declaration/],
+    ["function g(c) { if (c) { var z = 1; } return z; }", /var z is used outside the block/],
+    ["x: for (;;) { break x; }", /labels are not supported/],
+    ["var r = /a|b/;", /alternation/],
+    ["var r = /ab?/;", /the \? quantifier/],
+    ["var r = /a{2}/;", /\{m,n\} quantifier/],
+    ["var r = /(?:a)/;", /group modifier/],
+    ["var r = /\\bword/;", /word boundary/],
+    ["var r = /(a)\\1/;", /backreference/],
+    ["var s = Array.prototype.slice.call(arguments);", /Array\.prototype\.slice reads undefined/],
+    ["var s = String.prototype.trim;", /String\.prototype\.trim reads undefined/],
+    ["var m = new Map();", /Map does not exist/],
+    ["var a = Array.from([]);", /Array\.from does not exist/],
+    ["Object.freeze({});", /Object\.freeze does not exist/],
+    ["p.finally(function () {});", /\.finally\(\) does not exist/],
+    ["encodeURIComponent('é');", /encodeURIComponent does not exist/],
+    ["var o = __assign({}, {});", /__assign is a compiler helper/],
+    ["'a=b'.split('=', 2);", /split\(\) ignores its limit/],
+    ["var o = { get x() { return 1; } };", /getters and setters/],
+    ["String.fromCharCode.apply(null, a);", /fromCharCode\.apply/],
+    ["(function () { h(); })(); function h() {}", /h is used before its function declaration/],
+    ["const x = 1;", /not ES5/],
+    ["var f = () => 1;", /not ES5/],
+    ["var s = `template`;", /not ES5/],
+    ["class A {}", /not ES5/],
+  ];
+  for (const [source, expected] of cases) {
+    const problems = checkSource(source);
+    t.true(problems.some((p: any) => expected.test(p.message)), `${source} → ${JSON.stringify(problems)}`);
+  }
+});
+
+test("the check accepts what Espruino runs", async (t) => {
+  const { checkSource } = await checker;
+  const fine = [
+    "function f() {} f();",
+    "var late = function () { return later; }; var later = 2;",
+    "function a() { return b(); } function b() { return 1; } a();",
+    "for (var i = 0; i < 2; i++) {} i;",
+    "var r = /[a|b?]+\\d*$/;",
+    "var s = [].slice.call(arguments, 1);",
+    "try { x(); } catch (e) { e; }",
+    "var o = { a: 1 }; o.a;",
+  ];
+  for (const source of fine) t.deepEqual(checkSource(source), [], source);
+});
