@@ -3,11 +3,16 @@ import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
 import { Storage } from "./core/types";
 import { mimeType } from "./mime";
+import { findHeader } from "./core/headers";
 import { platform } from "./server";
 
 /** Sets the storage staticResource, load and save use (the entry point sets the platform's own). */
 export function useStorage(storage: Storage): void {
   platform.storage = storage;
+}
+
+function under(base: string, name: string): string {
+  return !base ? name : base.charAt(base.length - 1) === "/" ? base + name : base + "/" + name;
 }
 
 /**
@@ -23,45 +28,102 @@ export function resourceName(path: string[], staticBase: string, defaultResource
         segment.indexOf("\\") >= 0 || segment.indexOf("\0") >= 0) return undefined;
     name += (i ? "/" : "") + segment;
   }
-  if (!staticBase) return name;
-  return staticBase.charAt(staticBase.length - 1) === "/" ? staticBase + name : staticBase + "/" + name;
+  return under(staticBase, name);
+}
+
+/** The manifest the asset pipeline (scripts/assets.mjs) writes beside the files, under `staticBase`. */
+export const MANIFEST = ".manifest";
+
+/** Whether an Accept-Encoding value ("gzip", "gzip;q=0.8, br", "*") allows gzip; q=0 refuses it. */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (!acceptEncoding) return false;
+  const codings = acceptEncoding.toLowerCase().split(",");
+  let wildcard = false;
+  for (let i = 0; i < codings.length; i++) {
+    const parts = codings[i].split(";");
+    const coding = parts[0].trim();
+    const parameter = parts.length > 1 ? parts[1].trim() : "";
+    const allowed = parameter.substring(0, 2) !== "q=" || parseFloat(parameter.substring(2)) > 0;
+    if (coding === "gzip" || coding === "x-gzip") return allowed;
+    if (coding === "*") wildcard = allowed;
+  }
+  return wildcard;
 }
 
 /**
- * Answers a GET or HEAD with the file the request path names below `staticBase`: the file streams
- * from storage in pieces, with Content-Length and a Content-Type from its extension.
+ * Answers a GET or HEAD with the file the request path names below `staticBase`. The file streams from
+ * storage in pieces, with Content-Length and a Content-Type from its extension. When the asset pipeline
+ * prepared the files, `name.gz` goes to clients that accept gzip, and the file's ETag answers
+ * If-None-Match with 304. Cache-Control comes from the manifest, unless the handler set its own.
  */
 export function staticResource(request: HttpRequest, response: HttpResponse, staticBase?: string,
                                defaultResource?: string, defaultMime?: string): void {
+  const headers = response.headers;
   if (request.method !== "GET" && request.method !== "HEAD") {
     response.status = 405;
-    response.headers["Allow"] = "GET, HEAD";
+    headers["Allow"] = "GET, HEAD";
     response.data = "Method Not Allowed";
     return;
   }
-  const name = resourceName(request.path, staticBase || "", defaultResource || "index.html");
-  if (name === undefined) {
+  const base = staticBase || "";
+  const relative = resourceName(request.path, "", defaultResource || "index.html");
+  if (relative === undefined) {
     response.status = 400;
     response.data = "Bad resource name";
     return;
   }
+  const name = under(base, relative);
   const storage = platform.storage as Storage;
-  let size: number | undefined;
-  if (name.length <= platform.maxNameLength) {
-    if (storage.size) size = storage.size(name);
-    else {
-      const file = storage.read(name);
-      size = file === undefined ? undefined : file.length;
+  // A name too long for the storage would be truncated into another file's name: it names nothing.
+  const sizeOf = function (file: string): number | undefined {
+    if (file.length > platform.maxNameLength) return undefined;
+    if (storage.size) return storage.size(file);
+    const content = storage.read(file);
+    return content === undefined ? undefined : content.length;
+  };
+  // This file's line in the manifest: "\n<name>\t<etag>\t<1 if name.gz exists>\t<Cache-Control>".
+  const manifestName = under(base, MANIFEST);
+  const manifest = sizeOf(manifestName) === undefined ? undefined : storage.read(manifestName);
+  let fields: string[] = [];
+  const at = manifest ? manifest.indexOf("\n" + relative + "\t") : -1;
+  if (at >= 0) {
+    const end = (manifest as string).indexOf("\n", at + 1);
+    fields = (manifest as string).substring(at + relative.length + 2, end < 0 ? (manifest as string).length : end).split("\t");
+  }
+  let file = name;
+  let etag = fields[0];
+  // Without a manifest, look for a .gz; with one, only where it lists one.
+  let size = manifest === undefined || fields[1] === "1" ? sizeOf(name + ".gz") : undefined;
+  if (size !== undefined) {
+    headers["Vary"] = "Accept-Encoding";
+    if (acceptsGzip(request.header("Accept-Encoding"))) {
+      file = name + ".gz";
+      headers["Content-Encoding"] = "gzip";
+      // A strong ETag names one representation: the compressed one gets its own.
+      if (etag) etag += "-gz";
+    } else {
+      size = undefined;
     }
   }
+  if (file === name) size = sizeOf(name);
   if (size === undefined) {
+    delete headers["Vary"];
     response.status = 404;
     response.data = "Not Found";
     return;
   }
-  response.headers["Content-Type"] = mimeType(name, defaultMime || "text/plain");
+  headers["Content-Type"] = mimeType(name, defaultMime || "text/plain");
+  if (fields[2] && findHeader(headers, "Cache-Control") === undefined) headers["Cache-Control"] = fields[2];
+  if (etag) {
+    headers["ETag"] = '"' + etag + '"';
+    const match = request.header("If-None-Match");
+    if (match && (match.trim() === "*" || match.indexOf('"' + etag + '"') >= 0)) {
+      response.status = 304;
+      return;
+    }
+  }
   response.data = {
     length: size,
-    read: function (offset: number, length: number) { return storage.read(name, offset, length); },
+    read: function (offset: number, length: number) { return storage.read(file, offset, length); },
   };
 }
