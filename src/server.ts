@@ -234,7 +234,9 @@ class Connection {
           let read: any = this._stream.read(this._offset, size);
           if (read && typeof read !== "string") read = platform.encode(read);
           if (read) {
-            piece += read;
+            // Not `piece += read` when there is no head before it: on a board `read` points into flash,
+            // and concatenating would copy every piece into RAM.
+            piece = piece ? piece + read : read;
             this._offset += read.length;
           }
           if (!read || this._offset === this._length) this._close(false);

@@ -4,6 +4,7 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
+import * as net from "net";
 
 export const BUNDLE = resolve(__dirname, "../../dist/picohttp.js");
 
@@ -54,14 +55,21 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "picohttp-espruino-"));
 }
 
-/** A running interpreter with an app; `evaluate` runs code on its console and returns what it printed. */
+/**
+ * A running interpreter with an app. `evaluate` asks a small probe server added after the app (the
+ * interpreter's console replays old lines under load, so it is not used for answers); the probe's
+ * few variables are part of every measured baseline.
+ */
 export class Board {
   readonly process: ChildProcess;
+  readonly probePort = 20000 + Math.floor(Math.random() * 10000);
   output = "";
-  private marker = 0;
 
   constructor(bin: string, dir: string, script: string) {
-    writeFileSync(join(dir, "app.js"), script);
+    const probe = `\n;require("net").createServer(function (s) { s.on("data", function (d) {
+  var r; try { r = JSON.stringify({ v: eval(d) }); } catch (e) { r = JSON.stringify({ e: String(e) }); } s.end(r);
+}); }).listen(${this.probePort});\n`;
+    writeFileSync(join(dir, "app.js"), script + probe);
     this.process = spawn(bin, ["app.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
     this.process.stdout!.setEncoding("latin1");
     this.process.stdout!.on("data", (chunk: string) => { this.output += chunk; });
@@ -72,29 +80,28 @@ export class Board {
     return this.process.exitCode === null && this.process.signalCode === null;
   }
 
-  /**
-   * Evaluates an expression on the interpreter's console and resolves with its JSON value. A line sent
-   * while the app is still loading can be lost, so it is sent again until an answer comes.
-   */
+  /** Evaluates an expression on the interpreter and resolves with its value (through JSON). */
   async evaluate(expression: string, timeout = 5000): Promise<any> {
     const deadline = Date.now() + timeout;
     for (;;) {
-      const tag = "@@" + ++this.marker + "@@";
-      const start = this.output.length;
-      this.process.stdin!.write(`\x10print("${tag}"+JSON.stringify(${expression})+"${tag}")\n`);
-      const resend = Date.now() + 1000;
-      while (Date.now() < resend) {
-        const text = this.output.substring(start);
-        const at = text.indexOf(tag);
-        const end = at < 0 ? -1 : text.indexOf(tag, at + tag.length);
-        if (end >= 0) {
-          const json = text.substring(at + tag.length, end);
-          return json === "undefined" ? undefined : JSON.parse(json);
-        }
-        if (!this.alive) throw new Error("the interpreter exited:\n" + this.output.slice(-3000));
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      if (!this.alive) throw new Error("the interpreter exited:\n" + this.output.slice(-3000));
+      const answer = await new Promise<string | undefined>((resolve) => {
+        const socket = net.connect(this.probePort, "127.0.0.1");
+        let text = "";
+        socket.setEncoding("latin1");
+        socket.setTimeout(2000, () => socket.destroy());
+        socket.on("connect", () => socket.write(expression));
+        socket.on("data", (chunk: string) => { text += chunk; });
+        socket.on("close", () => resolve(text || undefined));
+        socket.on("error", () => resolve(undefined));
+      });
+      if (answer !== undefined) {
+        const parsed = JSON.parse(answer);
+        if (parsed.e) throw new Error(`${expression}: ${parsed.e}`);
+        return parsed.v;
       }
       if (Date.now() > deadline) throw new Error("no answer to " + expression + ":\n" + this.output.slice(-2000));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
