@@ -155,7 +155,12 @@ function run(command, args, options) {
       }
     };
     child.stdout.on("data", show);
-    child.stderr.on("data", (chunk) => { output += chunk; process.stderr.write(chunk); });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+      // picohttp is not fetched by the tool on purpose: it is in Storage, where require() finds it.
+      const text = options.verbose ? String(chunk) : String(chunk).replace(/^Module picohttp not found\r?\n/m, "");
+      if (text) process.stderr.write(text);
+    });
     child.on("close", (code) => resolveRun({ code, output }));
   });
 }
@@ -210,10 +215,15 @@ async function main() {
   }
   console.log(`  app: ${Buffer.byteLength(code)} bytes ${options.save ? "to .bootcde (runs at boot)" : "to RAM"}` +
     (wifi ? `, started once WiFi "${wifi.ssid}" is connected` : ""));
+  if (!options.save && typeof board.picohttp.variables === "number" && board.picohttp.variables <= 1600) {
+    console.log("  tip: add --save on this board: the app then runs from flash and leaves more memory free");
+  }
   const result = await run(process.execPath, args, options);
-  const failed = result.code !== 0 || /Unable to connect|Uncaught |ERROR: Out of Memory|Disconnected\./.test(result.output);
-  if (failed) {
-    console.error("flash: failed" + (options.verbose ? "" : " (run again with --verbose for the whole exchange)"));
+  const logFile = join(work, "flash.log");
+  writeFileSync(logFile, result.output);
+  const problem = /Unable to connect|RECEIVE ERROR[^\n]*|Uncaught [^\n]*|OUT OF MEMORY|Out of Memory|Disconnected\./.exec(result.output);
+  if (result.code !== 0 || problem) {
+    console.error(`flash: failed${problem ? ": " + problem[0] : ""} (the whole exchange is in ${relative(ROOT, logFile)})`);
     process.exit(1);
   }
   if (options.dryRun) console.log("flash: dry run: the upload is in " + relative(ROOT, join(work, "upload.js")));

@@ -106,9 +106,8 @@
     for (var i = 0; i < inputs.length; i++) labels.push(inputs[i].value);
     call("PUT", "/api/settings", { name: $("device-name").value, labels: labels }).then(function (settings) {
       showSettings(settings);
-      status("Settings saved");
       return refresh();
-    }, function (error) { status(error.message, true); });
+    }).then(function () { status("Settings saved"); }, function (error) { status(error.message, true); });
   };
 
   call("GET", "/api/settings").then(showSettings).then(refresh).catch(function (error) {
