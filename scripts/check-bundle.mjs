@@ -18,6 +18,8 @@ const MISSING_STATICS = {
   Promise: ["race", "allSettled", "any"],
 };
 const MISSING_METHODS = ["finally"];
+// TypeScript's emitted helpers: with noEmitHelpers they must come from somewhere, and nothing provides them.
+const COMPILER_HELPER = /^__(extends|assign|rest|decorate|param|metadata|awaiter|generator|exportStar|values|read|spread|spreadArrays|spreadArray|await|asyncGenerator|asyncDelegator|asyncValues|makeTemplateObject|importStar|importDefault|classPrivateField\w*|createBinding|setModuleDefault|setFunctionName|propKey|runInitializers|esDecorate|addDisposableResource|disposeResources|rewriteRelativeImportExtension)$/;
 
 /** Problems a RegExp source has on Espruino, or []. */
 export function regexProblems(pattern) {
@@ -137,7 +139,7 @@ export function checkSource(source) {
     const found = resolve(scope, name);
     if (!found) {
       if (MISSING_GLOBALS.includes(name)) report(node, `${name} does not exist on Espruino`);
-      if (name.startsWith("__")) report(node, `${name} is a compiler helper that is not defined (noEmitHelpers)`);
+      if (COMPILER_HELPER.test(name)) report(node, `${name} is a compiler helper that is not defined (noEmitHelpers)`);
       return;
     }
     const { decl } = found;

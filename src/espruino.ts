@@ -26,4 +26,6 @@ platform.decode = function (bytes) { return bytes; };
 // Without a collection the figure counts garbage as used: cheap, and a collection is asked for only
 // when that figure would turn work away.
 platform.freeMemory = function (collect) { return process.memory(!!collect).free; };
-platform.options = { minFreeMemory: 200 };
+// The board's limits, written to Storage by `npm run flash` from boards/<board>.json.
+platform.options = require("Storage").readJSON("picohttp.json", true) || {};
+if (!platform.options.minFreeMemory) platform.options.minFreeMemory = 200;

@@ -306,6 +306,11 @@ function onDrain(this: any): void {
   const connection: Connection = this._connection;
   if (connection && connection._state === WRITING) connection._write("");
 }
+function onEnd(this: any): void {
+  // The client has finished sending: if its request is still incomplete, it never will be.
+  const connection: Connection = this._connection;
+  if (connection && connection._state === READING) connection._close(true);
+}
 function onClose(this: any): void {
   const connection: Connection = this._connection;
   this._connection = undefined;
@@ -446,6 +451,7 @@ export class HttpServer {
     (socket as any)._connection = connection;
     socket.on("data", onData);
     socket.on("drain", onDrain);
+    socket.on("end", onEnd);
     socket.on("close", onClose);
     connection._admitted = connections.push(connection) <= slots;
     stats.connections++;

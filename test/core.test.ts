@@ -67,6 +67,7 @@ test("parseHead answers malformed and oversized requests with their status", (t)
   t.is(parseHead("GET / HTTP/1.0\r\n: empty name\r\n\r\n", limits), 400);
   t.is(parseHead("GET /" + "a".repeat(200) + " HTTP/1.0\r\n\r\n", limits), 414);
   t.is(parseHead("GET / HTTP/1.0\r\n" + "A: b\r\n".repeat(6) + "\r\n", limits), 431);
+  t.is(parseHead("GET / HTTP/1.0\r\nA: " + "b".repeat(300) + "\r\n\r\n", limits), 431);
   t.is(parseHead("PUT / HTTP/1.0\r\nContent-Length: 1001\r\n\r\n", limits), 413);
   t.is(parseHead("PUT / HTTP/1.0\r\nContent-Length: 99999999999999999999\r\n\r\n", limits), 413);
 });

@@ -58,7 +58,9 @@ class Interpreter {
 
 function flash(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
-    const child = spawn("npm", ["run", "--silent", "flash", "--", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // What `npm run flash` runs after its build (npm test has built dist/ already; rebuilding here
+    // would rewrite it under other tests that read it).
+    const child = spawn(process.execPath, ["scripts/flash.mjs", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout!.on("data", (chunk) => { output += chunk; });
     child.stderr!.on("data", (chunk) => { output += chunk; });

@@ -77,19 +77,19 @@ for (const interpreter of interpreters) {
       t.true(after <= baseline + 3, `memory back to its starting level: ${baseline} → ${after}`);
       t.true(peak - smallPeak <= 60, `streaming 64 KB adds ${peak - smallPeak} blocks over 4 KB`);
 
-      // The same bytes written by a plain `net` responder in one end(): how long, and what it costs.
-      await board.evaluate("track(true)");
-      const rawStart = Date.now();
-      let rawNote: string;
-      try {
+      // The same bytes written by a plain `net` responder in one end(): how long, and what it costs. Only
+      // on the default heap: on 1600 variables the copy into the socket's buffer runs out of memory
+      // (measured: the request times out, or the interpreter exits).
+      if (label === "default heap") {
+        await board.evaluate("track(true)");
+        const rawStart = Date.now();
         const raw = await httpRequest(8091, "/");
-        rawNote = raw.body.equals(big) ? `intact in ${Date.now() - rawStart} ms` : `damaged (${raw.body.length} bytes)`;
-      } catch (error) {
-        rawNote = `failed: ${(error as Error).message}`;
+        const rawMs = Date.now() - rawStart;
+        const rawPeak = await board.evaluate("peak");
+        await board.evaluate("track(false)");
+        t.true(raw.body.equals(big));
+        t.log(`${label}: raw net end(file) of the same 64 KB: ${rawMs} ms, peak +${rawPeak - baseline} blocks`);
       }
-      const rawPeak = await board.evaluate("peak");
-      await board.evaluate("track(false)");
-      t.log(`${label}: raw net end(file) of the same 64 KB: ${rawNote}, peak +${rawPeak - baseline} blocks`);
       t.true(board.alive);
     } finally {
       await board.stop();

@@ -69,6 +69,7 @@ export function parseHead(head: string, limits: Limits): RequestHead | number {
   let end = head.indexOf("\n", start);
   if (end < 0) return 400;
   if (end - start > limits.maxRequestLine + 1) return 414;
+  if (head.length > limits.maxHeaderBytes) return 431;
   const line = trim(head.substring(start, end));
   const firstSpace = line.indexOf(" ");
   const lastSpace = line.lastIndexOf(" ");
