@@ -151,19 +151,13 @@ class Connection {
     this._buffer = "";
     this._head = undefined;
     const response = new HttpResponse();
-    const connection = this;
     this._state = HANDLING;
     server.stats.requests++;
-    let result: any;
     try {
-      result = server.handler.apply(undefined, ([request, response] as any[]).concat(server.args) as any);
+      const result: any = server.handler.apply(undefined, ([request, response] as any[]).concat(server.args) as any);
       if (result && typeof result.then === "function") {
         this._deadline = Date.now() + server.handlerTimeout;
-        result.then(function () {
-          connection._respond(request, response);
-        }, function (error: any) {
-          connection._respond(request, response, error);
-        });
+        whenSettled(this, result, request, response);
       } else {
         this._respond(request, response);
       }
@@ -294,6 +288,18 @@ class Connection {
     this._deadline = Infinity;
     this._close(true);
   }
+}
+
+/**
+ * Answers when the handler's Promise settles. Made here rather than in _handle so that, while the
+ * handler waits, its callbacks keep only these alive (on a board, a scope costs memory).
+ */
+function whenSettled(connection: Connection, result: any, request: HttpRequest, response: HttpResponse): void {
+  result.then(function () {
+    connection._respond(request, response);
+  }, function (error: any) {
+    connection._respond(request, response, error);
+  });
 }
 
 // Socket listeners shared by every connection (a closure per connection costs memory on a board).

@@ -1,6 +1,6 @@
 // staticResource: files from the platform's storage (board flash, or a directory on Node), streamed.
 import { HttpRequest } from "./core/request";
-import { HttpResponse } from "./core/response";
+import { BodyStream, HttpResponse } from "./core/response";
 import { Storage } from "./core/types";
 import { mimeType } from "./mime";
 import { findHeader } from "./core/headers";
@@ -122,8 +122,13 @@ export function staticResource(request: HttpRequest, response: HttpResponse, sta
       return;
     }
   }
-  response.data = {
-    length: size,
-    read: function (offset: number, length: number) { return storage.read(file, offset, length); },
-  };
+  response.data = fileBody(storage, file, size);
+}
+
+/**
+ * A stream of a stored file. Made here rather than inside staticResource, so that its `read` keeps
+ * only these three alive while the file streams, not everything staticResource used.
+ */
+export function fileBody(storage: Storage, name: string, size: number): BodyStream {
+  return { length: size, read: function (offset: number, length: number) { return storage.read(name, offset, length); } };
 }
