@@ -1,0 +1,371 @@
+#!/usr/bin/env node
+// Soak: many short requests against a hello-world server on Espruino's Linux build, picohttp (loaded from
+// Storage, as `npm run flash` puts it on a board) and, for comparison, the same load against Espruino's own
+// `http` module. Prints what was answered, memory at rest before and after, the peak, and server.stats.
+//
+//   npm run soak [-- --heap 1600|default|both] [--server picohttp|http|both] [--requests 3000]
+//                   [--concurrency 50] [--seconds 120] [--timeout 10000] [--slow 0] [--out soak-results.json]
+//
+// Interpreters: ESPRUINO_BIN (default heap) and ESPRUINO_BIN_1600 (an ESP8266's 1600 variables); SOAK_HEAP
+// may stand in for --heap. Without either binary it prints a notice and exits 0. Every interpreter started
+// here runs in a fresh temporary directory on free ports and is killed (SIGKILL) before the next starts.
+//
+// The load helpers (`runLoad`, `request`, `slowClient`, `freePort`) are exported for the flood test.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as net from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BUNDLE = join(ROOT, "dist", "picohttp.js");
+const REQUEST = "GET / HTTP/1.0\r\nHost: board\r\n\r\n";
+
+/** A port nothing listens on now (ports 30000–39999, away from the fixed ones other tests use). */
+export async function freePort() {
+  for (let i = 0; i < 50; i++) {
+    const port = 30000 + Math.floor(Math.random() * 10000);
+    const free = await new Promise((done) => {
+      const server = net.createServer();
+      server.on("error", () => done(false));
+      server.listen(port, "0.0.0.0", () => server.close(() => done(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error("no free port found");
+}
+
+/**
+ * One request on its own connection: resolves (never rejects) with `{ kind, status, ms, bytes }` where kind is
+ * "200" (complete: the whole body, by Content-Length or `expect`), "503", "408", "status <n>" (any other
+ * complete response), "incomplete" (closed part-way), "reset", "refused", "timeout" (connected, no whole answer in
+ * time), "unaccepted" (never connected in time: the listen queue was full and the kernel dropped the SYNs) or
+ * "error <code>".
+ */
+export function request(port, { timeout = 10000, bytes = REQUEST, expect } = {}) {
+  return new Promise((done) => {
+    const started = Date.now();
+    const socket = net.connect(port, "127.0.0.1");
+    let received = "";
+    let failure;
+    let connected = false;
+    socket.setEncoding("latin1");
+    const timer = setTimeout(() => { failure = failure || (connected ? "timeout" : "unaccepted"); socket.destroy(); }, timeout);
+    socket.on("connect", () => { connected = true; socket.write(Buffer.from(bytes, "latin1")); });
+    socket.on("data", (chunk) => { received += chunk; });
+    socket.on("error", (error) => { failure = failure || error.code || String(error); });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      done({ kind: classify(received, failure, expect), status: statusOf(received), ms: Date.now() - started, bytes: received.length });
+    });
+  });
+}
+
+function statusOf(text) {
+  const match = /^HTTP\/1\.[01] (\d\d\d)/.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+function classify(text, failure, expect) {
+  const status = statusOf(text);
+  const end = text.indexOf("\r\n\r\n");
+  let complete = false;
+  if (status && end >= 0) {
+    const body = text.substring(end + 4);
+    const length = /\r\ncontent-length: *(\d+)/i.exec(text.substring(0, end));
+    if (length) complete = body.length === Number(length[1]);
+    else complete = expect === undefined ? !failure : body === expect;
+  }
+  if (complete) return status === 200 || status === 503 || status === 408 ? String(status) : "status " + status;
+  if (failure === "timeout" || failure === "unaccepted") return failure;
+  if (text) return "incomplete";
+  if (failure === "ECONNRESET" || failure === "EPIPE") return "reset";
+  if (failure === "ECONNREFUSED") return "refused";
+  return failure ? "error " + failure : "closed";
+}
+
+/**
+ * A slowloris client: sends half a request and stalls. Resolves like `request`, when the server closes the
+ * connection or after `timeout`.
+ */
+export function slowClient(port, timeout = 15000) {
+  return request(port, { timeout, bytes: "GET / HTTP/1.0\r\nHost: bo" });
+}
+
+/**
+ * `requests` requests, `concurrency` in flight at a time, none started after `seconds`; stops early when
+ * `stop()` says so (the interpreter died). Resolves with the counts by kind and latency figures.
+ */
+export async function runLoad(port, { requests = 3000, concurrency = 50, seconds = 120, timeout = 10000, expect, stop } = {}) {
+  const counts = {};
+  const times = [];
+  let started = 0;
+  const begin = Date.now();
+  const deadline = begin + seconds * 1000;
+  let capped = false;
+  async function worker() {
+    while (started < requests) {
+      if (Date.now() > deadline) { capped = true; return; }
+      if (stop && stop()) return;
+      started++;
+      const result = await request(port, { timeout, expect });
+      counts[result.kind] = (counts[result.kind] || 0) + 1;
+      times.push(result.ms);
+    }
+  }
+  const workers = [];
+  for (let i = 0; i < concurrency; i++) workers.push(worker());
+  await Promise.all(workers);
+  times.sort((a, b) => a - b);
+  const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : 0);
+  return { sent: started, counts, ms: Date.now() - begin, capped, p50: at(0.5), p95: at(0.95), max: at(1) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The interpreter side.
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+function writeStorage(bin, dir, files) {
+  let script = "var S = require('Storage'), fs = require('fs');\n";
+  for (const name in files) script += `S.write(${JSON.stringify(name)}, fs.readFileSync(${JSON.stringify(files[name])}));\n`;
+  script += "console.log('WRITTEN ' + S.list().length); quit();\n";
+  writeFileSync(join(dir, "setup.js"), script);
+  const result = spawnSync(bin, ["setup.js"], { cwd: dir, encoding: "latin1", timeout: 30000, killSignal: "SIGKILL", stdio: ["ignore", "pipe", "pipe"] });
+  if ((result.stdout || "").indexOf("WRITTEN") < 0) throw new Error("writing Storage failed:\n" + result.stdout + result.stderr);
+}
+
+// Shared by both apps: a peak sampler (process.memory() after a collection, every 20 ms while `track` is on)
+// and a probe server that evaluates what it is sent (the console replays old lines under load).
+const TOOLS = (probePort) => `
+var peak = 0, sampler;
+function sample() { var used = process.memory().usage; if (used > peak) peak = used; }
+function track(on) { if (sampler) clearInterval(sampler); sampler = undefined; if (on) { peak = 0; sampler = setInterval(sample, 20); } return peak; }
+require("net").createServer(function (s) { s.on("data", function (d) {
+  var r; try { r = JSON.stringify({ v: eval(d) }); } catch (e) { r = JSON.stringify({ e: String(e) }); } s.end(r);
+}); }).listen(${probePort});
+`;
+
+const APPS = {
+  picohttp: (port) => `var picohttp = require("picohttp");
+var server = new picohttp.HttpServer(${port}, function (req, res) { res.data = "Hello"; }, { headerTimeout: 2000 });
+function stats() { return server.stats; }
+`,
+  http: (port) => `var served = 0;
+require("http").createServer(function (req, res) { served++; res.writeHead(200, {"Content-Type": "text/plain"}); res.end("Hello"); }).listen(${port});
+function stats() { return { handled: served }; }
+`,
+};
+
+const running = new Set();
+function killAll() { for (const child of running) child.kill("SIGKILL"); }
+
+class Interpreter {
+  constructor(bin, dir, script) {
+    this.output = "";
+    writeFileSync(join(dir, "app.js"), script);
+    this.process = spawn(bin, ["app.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    this.process.stdout.setEncoding("latin1");
+    this.process.stdout.on("data", (chunk) => { this.output = (this.output + chunk).slice(-20000); });
+    this.process.stderr.on("data", (chunk) => { this.output = (this.output + chunk.toString("latin1")).slice(-20000); });
+    this.process.on("error", () => {});
+    running.add(this.process);
+    this.process.on("exit", () => running.delete(this.process));
+  }
+
+  get alive() {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /** The value of `expression` on the interpreter, or undefined when it does not answer in time. */
+  async evaluate(probePort, expression, timeout = 5000) {
+    const deadline = Date.now() + timeout;
+    while (this.alive) {
+      const answer = await new Promise((done) => {
+        const socket = net.connect(probePort, "127.0.0.1");
+        let text = "";
+        socket.setEncoding("latin1");
+        socket.setTimeout(2000, () => socket.destroy());
+        socket.on("connect", () => socket.write(expression));
+        socket.on("data", (chunk) => { text += chunk; });
+        socket.on("close", () => done(text || undefined));
+        socket.on("error", () => done(undefined));
+      });
+      if (answer !== undefined) {
+        try {
+          const parsed = JSON.parse(answer);
+          if (parsed.e) throw new Error(expression + ": " + parsed.e);
+          return parsed.v;
+        } catch (error) {
+          if (/^SyntaxError/.test(String(error))) return undefined;
+          throw error;
+        }
+      }
+      if (Date.now() > deadline) return undefined;
+      await sleep(50);
+    }
+    return undefined;
+  }
+
+  stop() {
+    return new Promise((done) => {
+      if (!this.alive) return done();
+      this.process.on("exit", () => done());
+      this.process.kill("SIGKILL");
+    });
+  }
+}
+
+/** What went wrong on the interpreter's console, in a line (assertions, out of memory, uncaught errors). */
+function trouble(output) {
+  const lines = output.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]|>\[J|^>/g, "").trim())
+    .filter((l) => /ASSERT|assert|OUT OF MEMORY|LOW_MEMORY|FIFO_FULL|Uncaught|error|Error|HALT|Segmentation/.test(l));
+  return [...new Set(lines)].slice(0, 6);
+}
+
+/** One soak run: an interpreter with `kind`'s app, warmed up, measured at rest, loaded, measured again. */
+export async function soak(bin, setupBin, kind, options) {
+  const dir = mkdtempSync(join(tmpdir(), "picohttp-soak-"));
+  const port = await freePort();
+  let probePort = await freePort();
+  while (probePort === port) probePort = await freePort();
+  const result = { server: kind, port };
+  let board;
+  try {
+    if (kind === "picohttp") writeStorage(setupBin, dir, { picohttp: BUNDLE });
+    board = new Interpreter(bin, dir, APPS[kind](port) + TOOLS(probePort));
+    const ask = (expression, timeout) => board.evaluate(probePort, expression, timeout);
+    const total = await ask("process.memory().total", 10000);
+    if (total === undefined) throw new Error("the interpreter did not start:\n" + board.output.slice(-2000));
+    result.heap = total;
+    // Warm up (a few requests one after another), let 'close' events run, then measure at rest.
+    for (let i = 0; i < 3; i++) await request(port, { expect: "Hello" });
+    await sleep(300);
+    result.usageBefore = await ask("process.memory().usage");
+    await ask("track(true)");
+    const slow = [];
+    for (let i = 0; i < options.slow; i++) slow.push(slowClient(port, options.timeout + 5000));
+    result.load = await runLoad(port, { ...options, expect: "Hello", stop: () => !board.alive });
+    const slowResults = await Promise.all(slow);
+    if (options.slow) {
+      result.slow = {};
+      for (const r of slowResults) result.slow[r.kind] = (result.slow[r.kind] || 0) + 1;
+    }
+    result.alive = board.alive;
+    if (board.alive) {
+      result.peakUsage = await ask("track(false)");
+      // Let 'close' events and the server's timeouts settle; measure again if not back yet.
+      await sleep(300);
+      result.usageAfter = await ask("process.memory().usage");
+      for (let i = 0; i < 4 && result.usageAfter > result.usageBefore + 3; i++) {
+        await sleep(1000);
+        result.usageAfter = await ask("process.memory().usage");
+      }
+      result.stats = await ask("stats()");
+      result.errorFlags = await ask("E.getErrorFlags()");
+      const after = await request(port, { expect: "Hello" });
+      result.afterwards = after.kind;
+    } else {
+      result.exit = board.process.exitCode !== null ? "exit code " + board.process.exitCode : "signal " + board.process.signalCode;
+    }
+    result.console = trouble(board.output);
+  } catch (error) {
+    result.error = String(error && error.message || error);
+    if (board) result.console = trouble(board.output);
+  } finally {
+    if (board) await board.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The command.
+
+function parseArgs(argv) {
+  const options = { heap: process.env.SOAK_HEAP || "both", server: "both", requests: 3000, concurrency: 50, seconds: 120,
+    timeout: 10000, slow: 0, out: "soak-results.json" };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const match = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
+    if (!match || !(match[1] in options)) throw new Error("unknown argument " + arg);
+    const value = match[2] !== undefined ? match[2] : argv[++i];
+    if (value === undefined) throw new Error(arg + " needs a value");
+    options[match[1]] = typeof options[match[1]] === "number" ? Number(value) : value;
+    if (Number.isNaN(options[match[1]])) throw new Error(arg + " needs a number");
+  }
+  return options;
+}
+
+function row(cells, widths) {
+  return cells.map((c, i) => String(c === undefined ? "-" : c).padEnd(widths[i])).join("  ");
+}
+
+function printTable(results) {
+  const headings = ["heap", "server", "sent", "200", "503", "408", "other", "p50/p95/max ms", "usage before", "peak", "after", "process"];
+  const lines = results.map((r) => {
+    const c = (r.load && r.load.counts) || {};
+    const other = Object.keys(c).filter((k) => k !== "200" && k !== "503" && k !== "408").map((k) => `${k}:${c[k]}`).join(" ");
+    return [r.label, r.server, r.load ? r.load.sent : undefined, c["200"] || 0, c["503"] || 0, c["408"] || 0, other || 0,
+      r.load ? `${r.load.p50}/${r.load.p95}/${r.load.max}` : undefined, r.usageBefore, r.peakUsage, r.usageAfter,
+      r.error ? "ERROR" : r.alive ? "up" : "DIED (" + r.exit + ")"];
+  });
+  const widths = headings.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i] === undefined ? "-" : l[i]).length)));
+  console.log(row(headings, widths));
+  for (const line of lines) console.log(row(line, widths));
+  for (const r of results) {
+    const notes = [];
+    if (r.stats) notes.push("stats " + JSON.stringify(r.stats));
+    if (r.errorFlags && r.errorFlags.length) notes.push("E.getErrorFlags() " + JSON.stringify(r.errorFlags));
+    if (r.slow) notes.push("slow clients " + JSON.stringify(r.slow));
+    if (r.afterwards) notes.push("a request afterwards: " + r.afterwards);
+    if (r.load && r.load.capped) notes.push(`stopped at the --seconds cap after ${r.load.sent} requests`);
+    if (r.console && r.console.length) notes.push("console: " + r.console.join(" | "));
+    if (r.error) notes.push("error: " + r.error.split("\n")[0]);
+    if (notes.length) console.log(`\n${r.label} / ${r.server}:\n  ` + notes.join("\n  "));
+  }
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const heaps = [
+    { label: "default", bin: process.env.ESPRUINO_BIN },
+    { label: "1600", bin: process.env.ESPRUINO_BIN_1600 },
+  ].filter((h) => h.bin && (options.heap === "both" || options.heap === h.label));
+  if (!heaps.length) {
+    console.log(`soak: no interpreter to run on (--heap ${options.heap}): set ESPRUINO_BIN (default heap) and/or ` +
+      "ESPRUINO_BIN_1600 (1600 variables) to Espruino's Linux build. Nothing was run.");
+    return;
+  }
+  const servers = options.server === "both" ? ["picohttp", "http"] : [options.server];
+  for (const s of servers) if (!APPS[s]) throw new Error("unknown --server " + s);
+  const load = { requests: options.requests, concurrency: options.concurrency, seconds: options.seconds,
+    timeout: options.timeout, slow: options.slow };
+  console.log(`soak: ${load.requests} requests, ${load.concurrency} at a time, at most ${load.seconds} s, ` +
+    `client timeout ${load.timeout} ms${load.slow ? `, ${load.slow} slow clients` : ""}`);
+  const results = [];
+  for (const heap of heaps) {
+    for (const server of servers) {
+      console.log(`... ${heap.label} heap, ${server}`);
+      // Storage is written with the default-heap interpreter where there is one: it has room for the bundle.
+      const result = await soak(heap.bin, process.env.ESPRUINO_BIN || heap.bin, server, load);
+      result.label = heap.label;
+      results.push(result);
+    }
+  }
+  console.log("");
+  printTable(results);
+  const out = resolve(options.out);
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), options: load, results }, null, 2) + "\n");
+  console.log(`\nwritten to ${out}`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // Interrupted: no interpreter is left behind.
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { killAll(); process.exit(130); });
+  main().catch((error) => {
+    console.error("soak:", error && error.stack || error);
+    process.exitCode = 1;
+  });
+}
