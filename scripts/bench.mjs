@@ -9,7 +9,7 @@
 // parts that need one are skipped, with a notice, when it is not set. Run `npm run build` first
 // (`npm run bench` does).
 //
-// How it measures (see scripts/bench/README.md for the reasons):
+// How it measures:
 // - CPU per request: utime+stime of the server process from /proc/<pid>/stat over a fixed number of
 //   requests, after a warm-up. Only the server under load runs: the others are held with SIGSTOP
 //   (Espruino's idle loop never sleeps while a server socket is open, so an idle interpreter would
@@ -17,7 +17,13 @@
 //   the machine's load touches them all alike.
 // - Load: a client in this process on 127.0.0.1, a new connection per request, a fixed count per
 //   case, at a fixed concurrency, with a per-request timeout and a time cap per case.
-// - Memory: process.memory().usage (after a garbage collection) read on the interpreter's console.
+// - Memory: process.memory().usage (after a garbage collection) read on the interpreter's console, or
+//   printed by the app itself while connections are held.
+// - The Linux build is fragile under this kind of probing (its console thread and main loop share
+//   unlocked queues; sockets nothing in JavaScript refers to get garbage-collected while open): a memory
+//   measurement whose interpreter crashes or garbles its answer is run again, up to three times, and
+//   the notes say so. Code evaluated from Storage runs far slower there than on a board (its emulated
+//   flash opens and reads a file at every access), so the CPU target is judged on the RAM upload.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
