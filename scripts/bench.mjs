@@ -113,7 +113,16 @@ function killAll() {
   }
 }
 
-process.on("exit", killAll);
+let keepTemp = false;
+
+process.on("exit", () => {
+  killAll();
+  if (!keepTemp) {
+    for (const dir of tempDirs) {
+      try { rmSync(dir, { recursive: true, force: true }); } catch (ignored) { /* best effort */ }
+    }
+  }
+});
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
     console.error("\nbench: " + signal + ", stopping");
@@ -964,6 +973,7 @@ function verdict(name, measured, limit, kind, unit = "") {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  keepTemp = options.keep;
   if (!existsSync(BUNDLE) || !existsSync(NODE_BUNDLE)) {
     throw new Error("dist/picohttp.js or dist/picohttp.node.js is missing: run `npm run build` (or `npm run bench`)");
   }
@@ -1086,8 +1096,7 @@ async function main() {
   printReport(report, heaps);
   writeFileSync(resolve(options.out), JSON.stringify(report, null, 2) + "\n");
   console.log(`\nJSON written to ${resolve(options.out)}`);
-  if (!options.keep) for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  else console.log("temporary directories kept:\n  " + tempDirs.join("\n  "));
+  if (options.keep) console.log("temporary directories kept:\n  " + tempDirs.join("\n  "));
 }
 
 function printReport(report, heaps) {
