@@ -11,9 +11,10 @@
 // staticResource with staticBase "www": each file becomes Storage file "www/<path>"), or a single .js file.
 // WiFi credentials: wifi.json ({"ssid": ..., "password": ...}, untracked) at the repository root or in
 // the app folder, or the environment variables WIFI_SSID and WIFI_PASSWORD. Never in the repository.
+import { prepareAssets } from "./assets.mjs";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSource } from "./check-bundle.mjs";
 
@@ -66,18 +67,12 @@ export function loadBoard(board) {
   return { file, json, picohttp: json.picohttp || {} };
 }
 
-function filesBelow(dir) {
-  const out = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) out.push(...filesBelow(full));
-    else out.push(full);
-  }
-  return out;
-}
-
-/** The app's code and its Storage files (name -> local path). */
-export function loadApp(app) {
+/**
+ * The app's code and its Storage files (name -> local path). www/ goes through the asset pipeline
+ * (scripts/assets.mjs): gzipped copies where they pay off, ETags and the manifest staticResource reads,
+ * written to `assetsOut`; a name that does not fit Storage is refused there.
+ */
+export function loadApp(app, assetsOut = join(ROOT, ".local", "assets", "www")) {
   const full = resolve(app);
   let main = full;
   const assets = {};
@@ -86,13 +81,9 @@ export function loadApp(app) {
     if (!existsSync(main)) throw new Error(app + " has no app.js");
     const www = join(full, "www");
     if (existsSync(www)) {
-      for (const file of filesBelow(www)) {
-        const name = "www/" + relative(www, file).split(sep).join("/");
-        if (name.length > MAX_NAME) {
-          throw new Error(`Storage names have at most ${MAX_NAME} characters: ${name} (${name.length}); rename the file`);
-        }
-        assets[name] = file;
-      }
+      const prepared = prepareAssets(www, { base: "www", out: assetsOut });
+      if (prepared.problems.length) throw new Error(prepared.problems.join("\n"));
+      for (const f of prepared.files) assets[f.name] = f.path;
     }
   }
   return { dir: statSync(full).isDirectory() ? full : dirname(full), main, code: readFileSync(main, "utf8"), assets };
@@ -168,12 +159,12 @@ function run(command, args, options) {
 async function main() {
   const options = parseArguments(process.argv.slice(2));
   const board = loadBoard(options.board);
-  const app = loadApp(options.app);
+  const work = join(ROOT, ".local", "flash", board.json.info.id || "board");
+  const app = loadApp(options.app, join(work, "www"));
   if (!existsSync(BUNDLE)) throw new Error(BUNDLE + " is missing: run npm run build (npm run flash does)");
 
   // Generated files go to .local/ (ignored by git), with paths relative to the repository: the espruino
   // tool splits --storage at ":".
-  const work = join(ROOT, ".local", "flash", board.json.info.id || "board");
   mkdirSync(work, { recursive: true });
   const config = Object.assign({}, board.picohttp.options || {});
   if (options.httpPort) config.port = options.httpPort;
