@@ -4,7 +4,13 @@
 // `http` module. Prints what was answered, memory at rest before and after, the peak, and server.stats.
 //
 //   npm run soak [-- --heap 1600|default|both] [--server picohttp|http|both] [--requests 3000]
-//                   [--concurrency 50] [--seconds 120] [--timeout 10000] [--slow 0] [--out soak-results.json]
+//                   [--concurrency 50] [--seconds 120] [--timeout 10000] [--slow 0] [--burst 0]
+//                   [--out soak-results.json]
+//
+// --burst N opens N connections at once before the steady load; --slow N adds N slowloris clients (half a
+// request, then nothing) alongside it. "timeout" counts connections that got no whole answer in time; on
+// the Linux build those are mostly ones the kernel never handed to the interpreter (Espruino listens with a
+// backlog of 10): compare with the server's own counts (stats.connections + stats.rejected).
 //
 // Interpreters: ESPRUINO_BIN (default heap) and ESPRUINO_BIN_1600 (an ESP8266's 1600 variables); SOAK_HEAP
 // may stand in for --heap. Without either binary it prints a notice and exits 0. Every interpreter started
@@ -104,14 +110,19 @@ export async function runLoad(port, { requests = 3000, concurrency = 50, seconds
   const begin = Date.now();
   const deadline = begin + seconds * 1000;
   let capped = false;
+  // A server that stopped answering altogether: give up after this many failures in a row.
+  let failures = 0;
+  let abandoned = false;
   async function worker() {
     while (started < requests) {
       if (Date.now() > deadline) { capped = true; return; }
-      if (stop && stop()) return;
+      if (abandoned || (stop && stop())) return;
       started++;
       const result = await request(port, { timeout, expect });
       counts[result.kind] = (counts[result.kind] || 0) + 1;
       times.push(result.ms);
+      failures = ["200", "503", "408"].includes(result.kind) ? 0 : failures + 1;
+      if (failures >= Math.max(2 * concurrency, 10)) abandoned = true;
     }
   }
   const workers = [];
@@ -119,7 +130,7 @@ export async function runLoad(port, { requests = 3000, concurrency = 50, seconds
   await Promise.all(workers);
   times.sort((a, b) => a - b);
   const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : 0);
-  return { sent: started, counts, ms: Date.now() - begin, capped, p50: at(0.5), p95: at(0.95), max: at(1) };
+  return { sent: started, counts, ms: Date.now() - begin, capped, abandoned, p50: at(0.5), p95: at(0.95), max: at(1) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -217,10 +228,14 @@ class Interpreter {
   }
 }
 
+function clean(output) {
+  return output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\n>(?=\n|$)/g, "");
+}
+
 /** What went wrong on the interpreter's console, in a line (assertions, out of memory, uncaught errors). */
 function trouble(output) {
   const lines = output.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]|>\[J|^>/g, "").trim())
-    .filter((l) => /ASSERT|assert|OUT OF MEMORY|LOW_MEMORY|FIFO_FULL|Uncaught|error|Error|HALT|Segmentation/.test(l));
+    .filter((l) => /ASSERT|assert|OUT OF MEMORY|LOW_MEMORY|FIFO_FULL|Uncaught|error|Error|HALT|Segmentation|Interrupted|EXITING/.test(l));
   return [...new Set(lines)].slice(0, 6);
 }
 
@@ -244,9 +259,20 @@ export async function soak(bin, setupBin, kind, options) {
     await sleep(300);
     result.usageBefore = await ask("process.memory().usage");
     await ask("track(true)");
+    if (options.burst) {
+      // `burst` connections opened at once, before the steady load.
+      const began = Date.now();
+      const burst = await Promise.all(Array.from({ length: options.burst }, () => request(port, { timeout: options.timeout, expect: "Hello" })));
+      result.burst = { sent: options.burst, counts: {}, ms: Date.now() - began };
+      for (const r of burst) result.burst.counts[r.kind] = (result.burst.counts[r.kind] || 0) + 1;
+      result.burst.alive = board.alive;
+      if (board.alive) result.burst.stats = await ask("stats()");
+      result.burst.afterwards = board.alive ? (await request(port, { timeout: 5000, expect: "Hello" })).kind : "died";
+    }
     const slow = [];
     for (let i = 0; i < options.slow; i++) slow.push(slowClient(port, options.timeout + 5000));
-    result.load = await runLoad(port, { ...options, expect: "Hello", stop: () => !board.alive });
+    const answering = !result.burst || result.burst.afterwards === "200";
+    result.load = board.alive && answering ? await runLoad(port, { ...options, expect: "Hello", stop: () => !board.alive }) : { sent: 0, counts: {} };
     const slowResults = await Promise.all(slow);
     if (options.slow) {
       result.slow = {};
@@ -270,6 +296,8 @@ export async function soak(bin, setupBin, kind, options) {
       result.exit = board.process.exitCode !== null ? "exit code " + board.process.exitCode : "signal " + board.process.signalCode;
     }
     result.console = trouble(board.output);
+    const failed = Object.keys(result.load.counts).some((k) => k !== "200" && k !== "503" && k !== "408");
+    if (!board.alive || failed || result.afterwards !== "200") result.consoleTail = clean(board.output).slice(-1500);
   } catch (error) {
     result.error = String(error && error.message || error);
     if (board) result.console = trouble(board.output);
@@ -285,7 +313,7 @@ export async function soak(bin, setupBin, kind, options) {
 
 function parseArgs(argv) {
   const options = { heap: process.env.SOAK_HEAP || "both", server: "both", requests: 3000, concurrency: 50, seconds: 120,
-    timeout: 10000, slow: 0, out: "soak-results.json" };
+    timeout: 10000, slow: 0, burst: 0, out: "soak-results.json" };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const match = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
@@ -308,8 +336,8 @@ function printTable(results) {
     const c = (r.load && r.load.counts) || {};
     const other = Object.keys(c).filter((k) => k !== "200" && k !== "503" && k !== "408").map((k) => `${k}:${c[k]}`).join(" ");
     return [r.label, r.server, r.load ? r.load.sent : undefined, c["200"] || 0, c["503"] || 0, c["408"] || 0, other || 0,
-      r.load ? `${r.load.p50}/${r.load.p95}/${r.load.max}` : undefined, r.usageBefore, r.peakUsage, r.usageAfter,
-      r.error ? "ERROR" : r.alive ? "up" : "DIED (" + r.exit + ")"];
+      r.load && r.load.sent ? `${r.load.p50}/${r.load.p95}/${r.load.max}` : undefined, r.usageBefore, r.peakUsage, r.usageAfter,
+      r.error ? "ERROR" : !r.alive ? "DIED (" + r.exit + ")" : r.afterwards === "200" ? "up" : "UNRESPONSIVE"];
   });
   const widths = headings.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i] === undefined ? "-" : l[i]).length)));
   console.log(row(headings, widths));
@@ -318,8 +346,12 @@ function printTable(results) {
     const notes = [];
     if (r.stats) notes.push("stats " + JSON.stringify(r.stats));
     if (r.errorFlags && r.errorFlags.length) notes.push("E.getErrorFlags() " + JSON.stringify(r.errorFlags));
+    if (r.burst) notes.push(`burst of ${r.burst.sent} at once (${r.burst.ms} ms): ${JSON.stringify(r.burst.counts)}` +
+      (r.burst.alive ? ", stats then " + JSON.stringify(r.burst.stats) : ", the interpreter DIED"));
     if (r.slow) notes.push("slow clients " + JSON.stringify(r.slow));
     if (r.afterwards) notes.push("a request afterwards: " + r.afterwards);
+    if (r.burst && r.burst.afterwards !== "200") notes.push("after the burst a single request got: " + r.burst.afterwards + " (steady load skipped)");
+    if (r.load && r.load.abandoned) notes.push("the steady load was abandoned: nothing answered any more");
     if (r.load && r.load.capped) notes.push(`stopped at the --seconds cap after ${r.load.sent} requests`);
     if (r.console && r.console.length) notes.push("console: " + r.console.join(" | "));
     if (r.error) notes.push("error: " + r.error.split("\n")[0]);
@@ -341,9 +373,10 @@ async function main() {
   const servers = options.server === "both" ? ["picohttp", "http"] : [options.server];
   for (const s of servers) if (!APPS[s]) throw new Error("unknown --server " + s);
   const load = { requests: options.requests, concurrency: options.concurrency, seconds: options.seconds,
-    timeout: options.timeout, slow: options.slow };
+    timeout: options.timeout, slow: options.slow, burst: options.burst };
   console.log(`soak: ${load.requests} requests, ${load.concurrency} at a time, at most ${load.seconds} s, ` +
-    `client timeout ${load.timeout} ms${load.slow ? `, ${load.slow} slow clients` : ""}`);
+    `client timeout ${load.timeout} ms${load.slow ? `, ${load.slow} slow clients` : ""}` +
+    `${load.burst ? `, after a burst of ${load.burst} connections at once` : ""}`);
   const results = [];
   for (const heap of heaps) {
     for (const server of servers) {
