@@ -225,15 +225,7 @@ class Connection {
           this._offset += size;
           if (this._offset >= this._body.length) this._body = undefined;
         } else if (this._stream) {
-          let read: any = this._stream.read(this._offset, size);
-          if (read && typeof read !== "string") read = platform.encode(read);
-          if (read) {
-            // Not `piece += read` when there is no head before it: on a board `read` points into flash,
-            // and concatenating would copy every piece into RAM.
-            piece = piece ? piece + read : read;
-            this._offset += read.length;
-          }
-          if (!read || this._offset === this._length) this._close(false);
+          piece = this._readStream(piece, size);
         }
         this._deadline = Date.now() + this._server.writeTimeout;
         if (this._body === undefined && !this._stream) {
@@ -249,6 +241,20 @@ class Connection {
       this._server._report(error);
       this._close(true);
     }
+  }
+
+  /** `piece` followed by the stream's next piece; closes the stream at its end. */
+  _readStream(piece: string, size: number): string {
+    let read: any = (this._stream as BodyStream).read(this._offset, size);
+    if (read && typeof read !== "string") read = platform.encode(read);
+    if (read) {
+      this._offset += read.length;
+      // Not `piece + read` when there is no head before it: on a board `read` points into flash,
+      // and concatenating would copy every piece into RAM.
+      piece = piece ? piece + read : read;
+    }
+    if (!read || this._offset === this._length) this._close(false);
+    return piece;
   }
 
   /**
@@ -438,19 +444,7 @@ export class HttpServer {
     if (free !== undefined && (stats.lowestFree < 0 || free < stats.lowestFree)) stats.lowestFree = free;
     socket.on("error", ignore);
     if (connections.length >= slots + this.maxQueue || (free !== undefined && free < this.minFreeMemory)) {
-      stats.rejected++;
-      this._count(503);
-      try {
-        socket.write("HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n", "binary");
-        socket.end();
-      } catch (closed) {
-        return;
-      }
-      // Node keeps a half-open socket until the client closes it; do not wait for one that never does.
-      if (socket.destroy) {
-        const timer: any = setTimeout(function () { (socket as any).destroy(); }, this.writeTimeout);
-        if (timer.unref) timer.unref();
-      }
+      this._reject(socket);
       return;
     }
     const connection = new Connection(this, socket);
@@ -471,6 +465,23 @@ export class HttpServer {
         for (let i = 0; i < list.length; i++) list[i]._tick(time);
       }, 500);
       if (this._sweep.unref) this._sweep.unref();
+    }
+  }
+
+  /** Turns a connection away with 503 (the queue is full or memory is low). */
+  _reject(socket: Socket): void {
+    this.stats.rejected++;
+    this._count(503);
+    try {
+      socket.write("HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n", "binary");
+      socket.end();
+    } catch (closed) {
+      return;
+    }
+    // Node keeps a half-open socket until the client closes it; do not wait for one that never does.
+    if (socket.destroy) {
+      const timer: any = setTimeout(function () { (socket as any).destroy(); }, this.writeTimeout);
+      if (timer.unref) timer.unref();
     }
   }
 

@@ -48,6 +48,17 @@ export function checkIncompleteHead(buffer: string, limits: Limits): number {
   return buffer.length > limits.maxHeaderBytes ? 431 : 0;
 }
 
+/** A Content-Length value as a number, or -2 when it is not all digits. (Kept out of parseHead's loop:
+ * Espruino lexes the text of skipped branches too.) */
+function lengthValue(value: string): number {
+  if (!value.length) return -2;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return -2;
+  }
+  return value.length > 15 ? Infinity : parseInt(value, 10);
+}
+
 /**
  * Parses a complete header section (as delimited by findHeadEnd). Returns the head, or the status code
  * to answer a request that cannot be parsed or breaks a limit (400, 413, 414, 431).
@@ -96,16 +107,8 @@ export function parseHead(head: string, limits: Limits): RequestHead | number {
     lastName = name;
     if (name.length === 14 && name.toLowerCase() === "content-length") {
       // A second, different Content-Length makes the length unknowable: the body is then ignored.
-      if (lengthSeen === undefined) {
-        let digits = value.length > 0;
-        for (let i = 0; i < value.length; i++) {
-          const c = value.charCodeAt(i);
-          if (c < 48 || c > 57) digits = false;
-        }
-        contentLength = !digits ? -2 : value.length > 15 ? Infinity : parseInt(value, 10);
-      } else if (value !== lengthSeen) {
-        contentLength = -2;
-      }
+      if (lengthSeen === undefined) contentLength = /*#__NOINLINE__*/ lengthValue(value);
+      else if (value !== lengthSeen) contentLength = -2;
       lengthSeen = value;
     }
   }

@@ -1,5 +1,10 @@
 /** The standard reason phrase for a status code, or a generic one for its class. */
 export function reasonPhrase(status: number): string {
+  // Espruino lexes a function's text each time it runs: the common case skips the table.
+  return status === 200 ? "OK" : /*#__NOINLINE__*/ phraseFromTable(status);
+}
+
+function phraseFromTable(status: number): string {
   // One string, not an object: on a board it lives only while this function runs.
   const table = "|100Continue|101Switching Protocols|200OK|201Created|202Accepted|203Non-Authoritative Information" +
     "|204No Content|205Reset Content|206Partial Content|300Multiple Choices|301Moved Permanently|302Found" +
