@@ -162,38 +162,38 @@ class Connection {
         this._respond(request, response);
       }
     } catch (error) {
-      this._respond(request, response, error);
+      this._error(request, error);
     }
   }
 
-  /** Sends the response the handler filled in, or a 500 when it failed (`error`). */
-  _respond(request: HttpRequest, response: HttpResponse, error?: any): void {
+  /** Sends the response the handler filled in. */
+  _respond(request: HttpRequest, response: HttpResponse): void {
     if (this._state !== HANDLING) return; // timed out, or the client went away
     let head;
-    if (!error) {
-      try {
-        const body = prepareBody(response, platform.encode);
-        const status = response.status;
-        const bare = request.method === "HEAD" || hasNoBody(status);
-        head = serializeHead(response, hasNoBody(status) ? -1 : body.length);
-        this._length = body.length;
-        if (!bare) {
-          this._body = body.bytes;
-          this._stream = body.stream;
-        } else if (body.stream && body.stream.close) {
-          body.stream.close();
-        }
-      } catch (failure) {
-        error = failure;
+    try {
+      const body = prepareBody(response, platform.encode);
+      const status = response.status;
+      head = serializeHead(response, hasNoBody(status) ? -1 : body.length);
+      this._length = body.length;
+      if (request.method !== "HEAD" && !hasNoBody(status)) {
+        this._body = body.bytes;
+        this._stream = body.stream;
+      } else if (body.stream && body.stream.close) {
+        body.stream.close();
       }
-    }
-    if (error) {
-      this._server._report(error, request);
-      return this._fail(500);
+    } catch (error) {
+      return this._error(request, error);
     }
     this._server._count(response.status);
     this._state = WRITING;
-    this._write(head as string);
+    this._write(head);
+  }
+
+  /** The handler failed (threw, rejected, or filled in a response that cannot be sent): 500. */
+  _error(request: HttpRequest, error: any): void {
+    if (this._state !== HANDLING) return;
+    this._server._report(error, request);
+    this._fail(500);
   }
 
   /** Answers with a bare status (an error the client or the server caused) and closes. */
@@ -304,7 +304,7 @@ function whenSettled(connection: Connection, result: any, request: HttpRequest, 
   result.then(function () {
     connection._respond(request, response);
   }, function (error: any) {
-    connection._respond(request, response, error);
+    connection._error(request, error);
   });
 }
 

@@ -190,6 +190,15 @@ test("an async handler is answered when it settles; a rejection gets a 500", asy
   t.is((await request("GET /fail HTTP/1.0\r\n\r\n")).status, 500);
 });
 
+test("a rejection with no reason, or a throw of null, is still a 500", async (t) => {
+  const { request } = fakeServer((req) => {
+    if (req.path[0] === "throw") throw null;
+    return Promise.reject(undefined);
+  }, { onError: () => undefined });
+  t.is((await request("GET / HTTP/1.0\r\n\r\n")).status, 500);
+  t.is((await request("GET /throw HTTP/1.0\r\n\r\n")).status, 500);
+});
+
 test("an async handler that never settles is answered 503 after handlerTimeout", async (t) => {
   const { request, server } = fakeServer(() => new Promise(() => undefined), { handlerTimeout: 50 });
   const res = await request("GET / HTTP/1.0\r\n\r\n");
