@@ -1,30 +1,16 @@
 // examples/control on Node, as `npm start` runs it, driven by a real browser (Debian's chromium through
 // playwright-core): the page reads the state, a toggle switches an output, and saved settings survive a
 // reload and a restart. Skipped, with a notice, when /usr/bin/chromium is missing.
-import test, { ExecutionContext } from "ava";
+import test from "ava";
 import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
-import * as net from "net";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
-import { chromium, BrowserContext, Page } from "playwright-core";
 import { httpRequest } from "./helpers/http";
+import { CHROMIUM, checkControlPage, freePort, getJSON, haveChromium, launchBrowser } from "./helpers/browser";
 
 const ROOT = resolve(__dirname, "..");
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.log(`[control.test] ${CHROMIUM} is missing (apt-get install chromium): the browser tests are skipped`);
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = net.createServer();
-    server.on("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** What `npm start` runs once the build is done (the test run has built already). */
 function startCommand(): string[] {
@@ -63,71 +49,7 @@ function stopApp(app: App): Promise<void> {
   });
 }
 
-async function launchBrowser(): Promise<{ context: BrowserContext; profile: string }> {
-  const profile = mkdtempSync(join(tmpdir(), "picohttp-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    timeout: 30000,
-  });
-  return { context, profile };
-}
-
-async function getJSON(port: number, path: string): Promise<any> {
-  const reply = await httpRequest(port, path);
-  if (reply.status !== 200) throw new Error(path + ": " + reply.status + " " + reply.text);
-  return JSON.parse(reply.text);
-}
-
-/**
- * The browser checks, against a control app at `url`: the page shows the state the API gives, a click
- * switches output 0 (on the page and in the API), saved settings come back after a reload.
- */
-async function checkControlPage(t: ExecutionContext, page: Page, url: string, port: number, name: string): Promise<void> {
-  await page.goto(url, { waitUntil: "load", timeout: 30000 });
-  const toggle = page.locator('#outputs button[data-output="0"]');
-  await toggle.waitFor({ timeout: 15000 });
-  const before = await getJSON(port, "/api/state");
-  t.is(before.outputs.length, 2);
-  t.false(before.outputs[0].on);
-  await page.waitForFunction(() => document.getElementById("uptime")!.textContent !== "-");
-  t.is(await page.textContent("#name"), before.name);
-  t.is(await toggle.textContent(), "Off");
-  t.is(await page.textContent("#outputs li:first-child span"), before.outputs[0].label);
-  t.regex((await page.textContent("#memory"))!, /^\d+ of \d+ (blocks|KB)$/);
-  t.regex((await page.textContent("#uptime"))!, /^(\d+[dhm] )*\d+s$/);
-  const temperature = (await page.textContent("#temperature"))!;
-  t.true(before.temperature === null ? temperature === "n/a" : temperature.endsWith("\u00b0C"), temperature);
-
-  await toggle.click();
-  await page.waitForFunction(() => document.querySelector('#outputs button[data-output="0"]')!.textContent === "On",
-    undefined, { timeout: 10000 });
-  t.is(await toggle.getAttribute("aria-pressed"), "true");
-  const after = await getJSON(port, "/api/state");
-  t.true(after.outputs[0].on);
-  t.false(after.outputs[1].on);
-
-  await page.fill("#device-name", name);
-  await page.fill('#labels input[data-output="0"]', "Heater");
-  await page.click('#settings button[type="submit"]');
-  await page.waitForFunction(() => document.getElementById("status")!.textContent === "Settings saved",
-    undefined, { timeout: 10000 });
-  t.deepEqual(await getJSON(port, "/api/settings"), { name, labels: ["Heater", before.outputs[1].label] });
-
-  await page.reload({ waitUntil: "load" });
-  await page.waitForFunction((expected) => document.getElementById("name")!.textContent === expected, name,
-    { timeout: 15000 });
-  t.is(await page.inputValue("#device-name"), name);
-  t.is(await page.inputValue('#labels input[data-output="0"]'), "Heater");
-  t.is(await page.textContent("#outputs li:first-child span"), "Heater");
-  t.is(await toggle.textContent(), "On");
-  t.is(await page.title(), name);
-}
-
-test.serial("npm start serves the control page; a browser reads the state, switches an output and keeps the settings", async (t) => {
-  if (!haveChromium) return t.pass();
+(haveChromium ? test.serial : test.skip)("npm start serves the control page; a browser reads the state, switches an output and keeps the settings", async (t) => {
   const data = mkdtempSync(join(tmpdir(), "picohttp-control-"));
   const port = await freePort();
   let app = await startApp(port, data);

@@ -3,20 +3,19 @@
 // against it. Then `--save`: after a restart the interpreter starts the app from flash by itself.
 // Needs ESPRUINO_BIN and /usr/bin/chromium; skipped with a notice otherwise. The telnet console is always
 // on port 2323, so this file runs its steps one after another.
-import test, { ExecutionContext } from "ava";
+import test from "ava";
 import { ChildProcess, spawn } from "child_process";
-import { existsSync, mkdtempSync, rmSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import * as net from "net";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
-import { chromium, Page } from "playwright-core";
 import { httpRequest, waitForPort } from "./helpers/http";
+import { CHROMIUM, checkControlPage, freePort, getJSON, haveChromium, launchBrowser } from "./helpers/browser";
 
 const ROOT = resolve(__dirname, "..");
-const CHROMIUM = "/usr/bin/chromium";
 const BIN = process.env.ESPRUINO_BIN;
 const TELNET = 2323;
-const skip = !BIN ? "ESPRUINO_BIN is not set" : !existsSync(CHROMIUM) ? CHROMIUM + " is missing" : "";
+const skip = !BIN ? "ESPRUINO_BIN is not set" : !haveChromium ? CHROMIUM + " is missing" : "";
 if (skip) console.log(`[flash.espruino.test] ${skip}: the flash test on Espruino's Linux build is skipped`);
 
 function portOpen(port: number): Promise<boolean> {
@@ -24,17 +23,6 @@ function portOpen(port: number): Promise<boolean> {
     const socket = net.connect(port, "127.0.0.1");
     socket.on("connect", () => { socket.destroy(); done(true); });
     socket.on("error", () => done(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = net.createServer();
-    server.on("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => done(port));
-    });
   });
 }
 
@@ -69,64 +57,13 @@ function flash(args: string[]): Promise<{ code: number | null; output: string }>
   });
 }
 
-async function getJSON(port: number, path: string): Promise<any> {
-  const reply = await httpRequest(port, path);
-  if (reply.status !== 200) throw new Error(path + ": " + reply.status + " " + reply.text);
-  return JSON.parse(reply.text);
-}
-
-/** The same checks as test/control.test.ts, against the app on the interpreter. */
-async function checkControlPage(t: ExecutionContext, page: Page, url: string, port: number, name: string): Promise<void> {
-  await page.goto(url, { waitUntil: "load", timeout: 30000 });
-  const toggle = page.locator('#outputs button[data-output="0"]');
-  await toggle.waitFor({ timeout: 15000 });
-  const before = await getJSON(port, "/api/state");
-  t.is(before.board, "LINUX");
-  t.is(before.outputs.length, 2);
-  t.false(before.outputs[0].on);
-  await page.waitForFunction(() => document.getElementById("uptime")!.textContent !== "-");
-  t.is(await page.textContent("#name"), before.name);
-  t.is(await toggle.textContent(), "Off");
-  t.regex((await page.textContent("#memory"))!, /^\d+ of \d+ blocks$/);
-  t.is(await page.textContent("#temperature"), "n/a"); // the Linux build has no sensor
-
-  await toggle.click();
-  await page.waitForFunction(() => document.querySelector('#outputs button[data-output="0"]')!.textContent === "On",
-    undefined, { timeout: 10000 });
-  const after = await getJSON(port, "/api/state");
-  t.true(after.outputs[0].on);
-  t.false(after.outputs[1].on);
-
-  await page.fill("#device-name", name);
-  await page.fill('#labels input[data-output="0"]', "Heater");
-  await page.click('#settings button[type="submit"]');
-  await page.waitForFunction(() => document.getElementById("status")!.textContent === "Settings saved",
-    undefined, { timeout: 10000 });
-  t.deepEqual(await getJSON(port, "/api/settings"), { name, labels: ["Heater", before.outputs[1].label] });
-
-  await page.reload({ waitUntil: "load" });
-  await page.waitForFunction((expected) => document.getElementById("name")!.textContent === expected, name,
-    { timeout: 15000 });
-  t.is(await page.inputValue('#labels input[data-output="0"]'), "Heater");
-  t.is(await page.textContent("#outputs li:first-child span"), "Heater");
-  t.is(await toggle.textContent(), "On");
-}
-
-test.serial("npm run flash puts the control app on the Linux build over tcp://; the browser test passes; --save starts it at boot", async (t) => {
-  if (skip) return t.pass();
+(skip ? test.skip : test.serial)("npm run flash puts the control app on the Linux build over tcp://; the browser test passes; --save starts it at boot", async (t) => {
   t.timeout(400000);
   if (await portOpen(TELNET)) return t.fail(`something already listens on ${TELNET}: another espruino --telnet?`);
   const dir = mkdtempSync(join(tmpdir(), "picohttp-flash-"));
-  const profile = mkdtempSync(join(tmpdir(), "picohttp-chromium-"));
   const port = await freePort();
   let interpreter = new Interpreter(dir, ["--telnet"]);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    timeout: 30000,
-  });
+  const { context, profile } = await launchBrowser();
   try {
     await waitForPort(TELNET);
     const first = await flash(["--board", "linux", "--port", `tcp://127.0.0.1:${TELNET}`, "--http-port", String(port),

@@ -29,24 +29,29 @@ require("net").createServer(function (socket) {
 }).listen(8091);
 `;
 
+/** A temp dir whose Storage holds picohttp and `site` (name -> content) prepared by the asset pipeline under www/. */
+async function boardWithSite(site: { [name: string]: string | Buffer }): Promise<string> {
+  const { prepareAssets } = await pipeline;
+  const dir = tempDir();
+  const source = join(dir, "site");
+  mkdirSync(source);
+  for (const name in site) writeFileSync(join(source, name), site[name]);
+  const prepared = prepareAssets(source, { base: "www", out: join(dir, "prepared") });
+  const files: { [name: string]: string } = { picohttp: BUNDLE };
+  for (const f of prepared.files) files[f.name] = f.path;
+  writeStorage(dir, files);
+  return dir;
+}
+
 for (const interpreter of interpreters) {
   const run = interpreter.bin ? test.serial : test.skip;
   const label = interpreter.label;
 
   run(`${label}: a 64 KB file streams intact from Storage, memory bounded and back to its starting level`, async (t) => {
-    const { prepareAssets } = await pipeline;
-    const dir = tempDir();
-    const site = join(dir, "site");
-    mkdirSync(site);
-    writeFileSync(join(site, "index.html"), "<!doctype html><title>board</title>" + "<p>a paragraph</p>".repeat(80));
     const big = Buffer.alloc(65536);
     for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 8)) & 255;
-    writeFileSync(join(site, "big.bin"), big);
-    writeFileSync(join(site, "small.bin"), big.subarray(0, 4096));
-    const prepared = prepareAssets(site, { base: "www", out: join(dir, "prepared") });
-    const files: { [name: string]: string } = { picohttp: BUNDLE };
-    for (const f of prepared.files) files[f.name] = f.path;
-    writeStorage(dir, files);
+    const dir = await boardWithSite({ "index.html": "<!doctype html><title>board</title>" + "<p>a paragraph</p>".repeat(80),
+      "big.bin": big, "small.bin": big.subarray(0, 4096) });
     const board = new Board(interpreter.bin as string, dir, APP);
     try {
       await waitForPort(8090);
@@ -97,17 +102,8 @@ for (const interpreter of interpreters) {
   });
 
   run(`${label}: gzip, ETag and 304 from Storage over real sockets`, async (t) => {
-    const { prepareAssets } = await pipeline;
-    const dir = tempDir();
-    const site = join(dir, "site");
-    mkdirSync(site);
     const html = "<!doctype html><title>board</title>" + "<p>a paragraph</p>".repeat(80);
-    writeFileSync(join(site, "index.html"), html);
-    writeFileSync(join(site, "app.0a1b2c3d.js"), "console.log('app');".repeat(30));
-    const prepared = prepareAssets(site, { base: "www", out: join(dir, "prepared") });
-    const files: { [name: string]: string } = { picohttp: BUNDLE };
-    for (const f of prepared.files) files[f.name] = f.path;
-    writeStorage(dir, files);
+    const dir = await boardWithSite({ "index.html": html, "app.0a1b2c3d.js": "console.log('app');".repeat(30) });
     const board = new Board(interpreter.bin as string, dir, APP);
     try {
       await waitForPort(8090);
