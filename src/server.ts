@@ -368,6 +368,8 @@ export class HttpServer {
    */
   constructor(port?: number, handler?: Handler, args?: any[] | ServerOptions, threads?: boolean, start?: boolean,
               block?: boolean) {
+    // Compiled to ES5 for a board, a call without `new` would write these fields onto the global object.
+    if (!(this instanceof HttpServer)) throw new Error("picohttp: HttpServer is a class: use new HttpServer(...)");
     let options: ServerOptions = {};
     if (args && !(args instanceof Array)) {
       options = args;

@@ -148,6 +148,8 @@ var server = new picohttp.HttpServer(8099, function (req, res) {
       if (big.status === 200) t.is(JSON.parse(big.text)[5], body);
       else t.is(big.status, 503);
       t.log(`${label}: a 2000-byte body got ${big.status}`);
+      t.regex(await board.evaluate("(function () { try { require('picohttp').HttpServer(8098); return 'no error'; } " +
+        "catch (e) { return e.message; } })()"), /use new HttpServer/);
       const baseline = await board.memoryUsage();
       for (let i = 0; i < 30; i++) await httpRequest(8099, "/x?i=" + i);
       const after = await board.memoryUsage();

@@ -1,5 +1,6 @@
 import test from "ava";
 import { HttpRequest, HttpResponse } from "../src/node";
+import { HttpServer as RawHttpServer } from "../src/server";
 import { parseResponse } from "../src/adapters/fake";
 import { fakeServer, wait } from "./helpers/fake";
 
@@ -319,6 +320,12 @@ test("a streamed body waits for 'drain' between pieces and stops when the client
   t.is(reads, readsAtHangUp);
   t.true(reads < 100);
   t.is(closed, 1);
+});
+
+test("HttpServer called without new says so", (t) => {
+  // tsx compiles the class to an ES class (which throws on its own); call the constructor the way an ES5
+  // bundle's function would be called: with `this` not a server.
+  t.throws(() => (RawHttpServer as any).call({}, 8080), { message: /new HttpServer|cannot be invoked without 'new'/ });
 });
 
 test("close() stops accepting; start() after start=false listens", async (t) => {
