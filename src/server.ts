@@ -172,10 +172,10 @@ class Connection {
     let head;
     try {
       const body = prepareBody(response, platform.encode);
-      const status = response.status;
-      head = serializeHead(response, hasNoBody(status) ? -1 : body.length);
+      const bodiless = hasNoBody(response.status);
+      head = serializeHead(response, bodiless ? -1 : body.length);
       this._length = body.length;
-      if (request.method !== "HEAD" && !hasNoBody(status)) {
+      if (request.method !== "HEAD" && !bodiless) {
         this._body = body.bytes;
         this._stream = body.stream;
       } else if (body.stream && body.stream.close) {
