@@ -14,8 +14,8 @@ function requestHandler(request, response, dataFileName, dataDict) {
   var name = request.path[0];
   try {
     if (request.method === "GET") {
-      if (name === "") { // return all items as json
-        response.data = JSON.stringify(dataDict);
+      if (name === "") { // return all items as json (picohttp writes the JSON: UTF-8 text stays UTF-8 on a board)
+        response.data = dataDict;
         response.headers["Content-Type"] = "application/json";
       } else if (hasItem(dataDict, name)) { // return a specific item
         response.data = dataDict[name];

@@ -1,3 +1,5 @@
+import { find } from "./core/text";
+
 /** The Content-Type for a file name's extension, or `fallback` when it is not a common web type. */
 export function mimeType(name: string, fallback: string): string {
   const dot = name.lastIndexOf(".");
@@ -10,6 +12,6 @@ export function mimeType(name: string, fallback: string): string {
     "|gif image/gif|ico image/x-icon|webp image/webp|wasm application/wasm|woff font/woff|woff2 font/woff2" +
     "|xml application/xml|csv text/csv;charset=utf-8|pdf application/pdf|map application/json|";
   const at = extension.length && extension.indexOf("|") < 0 && extension.indexOf(" ") < 0
-    ? table.indexOf("|" + extension + " ") : -1;
+    ? find(table, "|" + extension + " ") : -1;
   return at < 0 ? fallback : table.substring(at + extension.length + 2, table.indexOf("|", at + 1));
 }

@@ -2,12 +2,12 @@
 // It talks to sockets through the small Socket interface; the platform's `net`, text codec, storage and
 // default handler are set by the entry point (src/espruino.ts, src/node.ts), never imported here.
 // On a board every function object alive costs memory, so the loop is a few methods on two classes.
-import { Limits, RequestHead, checkIncompleteHead, findHeadEnd, parseHead } from "./core/parser";
+import { Limits, RequestHead, blankLines, checkIncompleteHead, findHeadEnd, parseHead } from "./core/parser";
 import { parseTarget } from "./core/url";
 import { HttpRequest } from "./core/request";
 import { BodyStream, HttpResponse } from "./core/response";
-import { hasNoBody, prepareBody, serializeHead } from "./core/serializer";
-import { reasonPhrase } from "./core/status";
+import { errorResponse, prepareResponse } from "./core/serializer";
+import { statusCode } from "./core/status";
 import { NetModule, NetServer, Socket, Storage, TextCodec } from "./core/types";
 
 /** `handler(request, response, ...args)`; it may return a Promise, and the response is sent when it settles. */
@@ -33,6 +33,8 @@ export interface ServerOptions extends Partial<Limits> {
   headerTimeout?: number;
   /** Milliseconds a client may pause while sending its body (408). */
   bodyTimeout?: number;
+  /** Milliseconds a client has to send its whole request, headers and body, however steadily (408). */
+  requestTimeout?: number;
   /** Milliseconds an asynchronous handler has to settle (503). */
   handlerTimeout?: number;
   /** Milliseconds a client may take to accept the next piece of a response before it is dropped. */
@@ -54,6 +56,8 @@ export interface Platform extends TextCodec {
   handler: Handler;
   /** Storage silently truncates longer names (28 on a board): a longer one would alias another file. */
   maxNameLength: number;
+  /** What staticResource's staticBase "" means: on a board the Storage folder "www", on Node the working directory. */
+  staticBase: string;
   /** Free heap in variables, or undefined where it is not known; `collect`: after a garbage collection. */
   freeMemory(collect?: boolean): number | undefined;
   /** Limits and timeouts that suit the platform. */
@@ -61,12 +65,14 @@ export interface Platform extends TextCodec {
 }
 
 /** Filled in by the entry point (src/espruino.ts, src/node.ts) before any server starts. */
-export const platform = { maxNameLength: 28, options: {} } as Platform;
+export const platform = { maxNameLength: 28, staticBase: "www", options: {} } as Platform;
 
 /** Counters an app can read to see how the server is doing. Cheap: a few numbers. */
 export interface ServerStats {
   /** Connections accepted. */
   connections: number;
+  /** Connections held now: being read, waiting their turn, handled or written. */
+  open: number;
   /** The most connections open at once. */
   peakConnections: number;
   /** Requests passed to the handler. */
@@ -82,7 +88,12 @@ export interface ServerStats {
 }
 
 // A connection's life: reading its request, waiting its turn, in the handler, writing, done.
-const READING = 0, READY = 1, HANDLING = 2, WRITING = 3, CLOSING = 4, CLOSED = 5;
+const READING = 0, READY = 1, HANDLING = 2, WRITING = 3, CLOSED = 4;
+
+// Espruino pins an object for good once 15 call frames hold it at once (its lock count saturates; see
+// ../shared/PLATFORM.md), and a method frame holds `this` twice. So no call chain below holds the same
+// connection more than four frames deep: onData -> _handle -> _respond -> _write -> _finish, and the
+// next queued connection is started on a later tick rather than from inside the one that finished.
 
 /** One client connection. Kept small: on a board every field costs memory. */
 class Connection {
@@ -94,6 +105,8 @@ class Connection {
   _buffer = "";
   _scanned = 0;
   _head: RequestHead | undefined;
+  /** When the request must be complete (headers and body), whatever pace the client keeps. */
+  _expires: number;
   _deadline: number;
   /** What is left to send: bytes, or a stream read from `_offset` up to `_length` (-1: to its end). */
   _body: string | undefined;
@@ -104,45 +117,57 @@ class Connection {
   constructor(server: HttpServer, socket: Socket) {
     this._server = server;
     this._socket = socket;
-    this._deadline = Date.now() + server.headerTimeout;
+    const now = Date.now();
+    this._expires = now + server.requestTimeout;
+    this._deadline = Math.min(now + server.headerTimeout, this._expires);
   }
 
-  _receive(chunk: string): void {
-    if (this._state !== READING) return; // anything past the request is ignored
+  /** Takes a piece of the request; true once it is complete and may be handled now. */
+  _receive(chunk: string): boolean {
+    if (this._state !== READING) return false; // anything past the request is ignored
     const server = this._server;
     this._buffer += chunk; // in place: Espruino appends to a string it holds the only reference to
     let buffer = this._buffer;
     let head = this._head;
     if (!head) {
+      const blank = blankLines(buffer);
+      if (blank) buffer = this._buffer = buffer.substring(blank);
       const end = findHeadEnd(buffer, this._scanned);
       if (end < 0) {
         // Resume two bytes back: the blank line may straddle two pieces.
         this._scanned = buffer.length - 2;
         const status = checkIncompleteHead(buffer, server);
         if (status) this._fail(status);
-        return;
+        return false;
       }
       const parsed = parseHead(buffer.substring(0, end), server);
-      if (typeof parsed === "number") return this._fail(parsed);
+      if (typeof parsed === "number") {
+        this._fail(parsed);
+        return false;
+      }
       head = this._head = parsed;
       const length = head.contentLength;
       // A body is held about twice (as received, then as request.data): refuse one that cannot fit now.
       // (Where free memory is unknown, freeMemory() is undefined and the comparison false.)
       if (length > 0 && platform.freeMemory(false)! - length / 5 < server.minFreeMemory &&
-          platform.freeMemory(true)! - length / 5 < server.minFreeMemory) return this._fail(503);
+          platform.freeMemory(true)! - length / 5 < server.minFreeMemory) {
+        this._fail(503);
+        return false;
+      }
       buffer = this._buffer = length > 0 ? buffer.substring(end) : "";
     }
     if (buffer.length < head.contentLength) {
-      this._deadline = Date.now() + server.bodyTimeout;
-      return;
+      this._deadline = Math.min(Date.now() + server.bodyTimeout, this._expires);
+      return false;
     }
     if (head.contentLength > 0) this._buffer = buffer.substring(0, head.contentLength);
     this._state = READY;
     this._deadline = Infinity;
-    if (this._admitted) this._handle();
+    return this._admitted;
   }
 
   _handle(): void {
+    if (this._state !== READY) return; // the client went away while it waited its turn
     const server = this._server;
     const head = this._head as RequestHead;
     const target = parseTarget(head.target, platform.decode);
@@ -169,24 +194,18 @@ class Connection {
   /** Sends the response the handler filled in. */
   _respond(request: HttpRequest, response: HttpResponse): void {
     if (this._state !== HANDLING) return; // timed out, or the client went away
-    let head;
+    let prepared;
     try {
-      const body = prepareBody(response, platform.encode);
-      const bodiless = hasNoBody(response.status);
-      head = serializeHead(response, bodiless ? -1 : body.length);
-      this._length = body.length;
-      if (request.method !== "HEAD" && !bodiless) {
-        this._body = body.bytes;
-        this._stream = body.stream;
-      } else if (body.stream && body.stream.close) {
-        body.stream.close();
-      }
+      prepared = prepareResponse(response, request.method === "HEAD", platform.encode);
     } catch (error) {
       return this._error(request, error);
     }
-    this._server._count(response.status);
+    this._server._count(statusCode(response.status));
     this._state = WRITING;
-    this._write(head);
+    this._body = prepared.bytes;
+    this._stream = prepared.stream;
+    this._length = prepared.length;
+    this._write(prepared.head);
   }
 
   /** The handler failed (threw, rejected, or filled in a response that cannot be sent): 500. */
@@ -202,86 +221,89 @@ class Connection {
     if (status === 408 || (status === 503 && this._state === HANDLING)) server.stats.timedOut++;
     server._count(status);
     this._state = WRITING;
-    this._stream = undefined;
+    this._endStream();
+    this._body = undefined;
+    this._offset = 0;
     this._length = -1;
-    const text = this._body = reasonPhrase(status);
-    this._write("HTTP/1.0 " + status + " " + text + "\r\nContent-Type: text/plain\r\n" +
-      (status === 503 ? "Retry-After: 1\r\n" : "") + "Content-Length: " + text.length + "\r\n\r\n");
+    this._write(errorResponse(status));
   }
 
   /**
-   * Writes `prefix` and then the body, a piece at a time: each write leaves the rest for the socket's
-   * 'drain', so a large body never sits whole in the socket's buffer (on Espruino it has no bound).
+   * Writes `head` (when given) and then the body, a piece at a time: each write leaves the rest for the
+   * socket's 'drain', so a large body never sits whole in the socket's buffer (on Espruino it has no bound).
+   * A stream's pieces are read here, never more than its length; the first is read before the head
+   * goes out, so a stream that fails at once still gets a 500.
    */
-  _write(prefix: string): void {
+  _write(head: string): void {
     const socket = this._socket;
     const size = this._server.chunkSize;
+    let piece = head;
     try {
       for (;;) {
-        let piece = prefix;
-        prefix = "";
+        const stream = this._stream;
         if (this._body !== undefined) {
           piece += this._body.substr(this._offset, size);
           this._offset += size;
           if (this._offset >= this._body.length) this._body = undefined;
-        } else if (this._stream) {
-          piece = this._readStream(piece, size);
+        } else if (stream) {
+          let read: any = stream.read(this._offset, size);
+          if (read && typeof read !== "string") {
+            if (read instanceof ArrayBuffer) read = new Uint8Array(read);
+            if (!(read instanceof Uint8Array)) throw new Error("picohttp: a stream piece must be a string or bytes, not " + typeof read);
+            read = platform.encode(read);
+          }
+          const left = this._length - this._offset;
+          if (read && this._length >= 0 && read.length > left) read = read.substring(0, left);
+          if (read) {
+            this._offset += read.length;
+            // Not `piece + read` when there is no head before it: on a board `read` points into flash,
+            // and concatenating would copy every piece into RAM.
+            piece = piece ? piece + read : read;
+          }
+          if (!read || this._offset === this._length) {
+            if (this._offset < this._length) this._server._report(new Error("picohttp: a stream ended " + (this._length - this._offset) + " bytes short of its length"));
+            this._endStream();
+          }
         }
         this._deadline = Date.now() + this._server.writeTimeout;
         if (this._body === undefined && !this._stream) {
-          this._state = CLOSING;
           if (piece) socket.write(piece, "binary");
-          socket.end();
+          this._finish(false);
           return;
         }
+        head = "";
         if (piece && !socket.write(piece, "binary")) return; // continued on 'drain'
+        piece = "";
       }
     } catch (error) {
-      // The socket closed under us, or a stream failed to read: nothing more can be sent.
       this._server._report(error);
-      this._close(true);
+      // A stream that failed before anything was sent gets a 500; otherwise nothing more can be sent.
+      if (head && this._stream) this._fail(500);
+      else this._finish(true);
     }
   }
 
-  /** `piece` followed by the stream's next piece; closes the stream at its end. */
-  _readStream(piece: string, size: number): string {
-    let read: any = (this._stream as BodyStream).read(this._offset, size);
-    if (read && typeof read !== "string") read = platform.encode(read);
-    if (read) {
-      this._offset += read.length;
-      // Not `piece + read` when there is no head before it: on a board `read` points into flash,
-      // and concatenating would copy every piece into RAM.
-      piece = piece ? piece + read : read;
-    }
-    if (!read || this._offset === this._length) this._close(false);
-    return piece;
-  }
-
-  /**
-   * Lets go of the body (closing its stream). With `drop`, also ends the socket at once. Once the
-   * socket has closed (`drop` undefined, from its 'close'), gives the connection's place to the next.
-   */
-  _close(drop: boolean | undefined): void {
+  _endStream(): void {
     const stream = this._stream;
     this._stream = undefined;
     if (stream && stream.close) stream.close();
-    if (drop === false) return;
-    this._body = undefined;
-    if (drop) {
-      this._state = CLOSING;
-      const socket = this._socket;
-      try {
-        if (socket.destroy) socket.destroy();
-        else socket.end();
-      } catch (closed) {
-        // already closed: its 'close' releases the connection
-      }
-      return;
-    }
+  }
+
+  /**
+   * The connection is over: the socket is ended (`drop`: at once, unsent data dropped) unless it has
+   * closed already (`drop` undefined), and the connection's place goes to the next. The place is not
+   * held until the platform reports 'close': for some sockets it never does.
+   */
+  _finish(drop: boolean | undefined): void {
     if (this._state === CLOSED) return;
     this._state = CLOSED;
+    this._endStream();
+    this._body = undefined;
     this._buffer = "";
     this._head = undefined;
+    const socket: any = this._socket;
+    socket._connection = undefined;
+    if (drop !== undefined) endSocket(socket, drop, this._server.writeTimeout);
     this._server._release(this);
   }
 
@@ -291,9 +313,27 @@ class Connection {
     if (state === READING) return this._fail(408);
     if (state === HANDLING) return this._fail(503);
     this._server.stats.timedOut++;
-    this._deadline = Infinity;
-    this._close(true);
+    this._finish(true);
   }
+}
+
+/**
+ * Ends a socket we are done with; `drop`: at once. On Node, whose sockets stay half-open until the client
+ * closes its side, the socket is read to its end (so that close is seen) and destroyed if the client
+ * has not closed within `timeout`.
+ */
+function endSocket(socket: any, drop: boolean, timeout: number): void {
+  try {
+    if (drop && socket.destroy) return socket.destroy();
+    socket.end();
+  } catch (closed) {
+    return; // closed already
+  }
+  if (!socket.destroy) return;
+  socket.resume();
+  const timer = setTimeout(function () { socket.destroy(); }, timeout);
+  if (timer.unref) timer.unref();
+  socket.on("close", function () { clearTimeout(timer); });
 }
 
 /**
@@ -308,11 +348,16 @@ function whenSettled(connection: Connection, result: any, request: HttpRequest, 
   });
 }
 
+/** Handles a queued connection that got its place, on a later tick (see the lock note above). */
+function handleLater(connection: Connection): void {
+  setTimeout(function () { connection._handle(); }, 0);
+}
+
 // Socket listeners shared by every connection (a closure per connection costs memory on a board).
 // Each is called with the socket as `this`.
 function onData(this: any, chunk: any): void {
   const connection: Connection = this._connection;
-  if (connection) connection._receive(typeof chunk === "string" ? chunk : String(chunk));
+  if (connection && connection._receive(typeof chunk === "string" ? chunk : String(chunk))) connection._handle();
 }
 function onDrain(this: any): void {
   const connection: Connection = this._connection;
@@ -321,15 +366,14 @@ function onDrain(this: any): void {
 function onEnd(this: any): void {
   // The client has finished sending: if its request is still incomplete, it never will be.
   const connection: Connection = this._connection;
-  if (connection && connection._state === READING) connection._close(true);
+  if (connection && connection._state === READING) connection._finish(true);
 }
 function onClose(this: any): void {
   const connection: Connection = this._connection;
-  this._connection = undefined;
-  if (connection) connection._close(undefined);
+  if (connection) connection._finish(undefined);
 }
 function ignore(): void {
-  // An 'error' is followed by 'close', which releases the connection; the listener keeps Node from throwing.
+  // Errors end in 'close' or need nothing; the listener keeps Node from throwing.
 }
 
 /** An HTTP/1.0 server: one request per connection, answered and closed. */
@@ -348,12 +392,13 @@ export class HttpServer {
   maxQueue = 4;
   headerTimeout = 10000;
   bodyTimeout = 10000;
+  requestTimeout = 20000;
   handlerTimeout = 30000;
   writeTimeout = 30000;
   chunkSize = 512;
   minFreeMemory = 0;
   stats: ServerStats = {
-    connections: 0, peakConnections: 0, requests: 0, responses: [0, 0, 0, 0, 0, 0],
+    connections: 0, open: 0, peakConnections: 0, requests: 0, responses: [0, 0, 0, 0, 0, 0],
     rejected: 0, timedOut: 0, lowestFree: -1,
   };
   onError: (error: any, request?: HttpRequest) => void;
@@ -410,8 +455,14 @@ export class HttpServer {
         server._report(new Error("cannot listen on port " + server.port + ": " + (error && error.code || error)));
       });
     }
-    if (this.host) listener.listen(this.port, this.host);
-    else listener.listen(this.port);
+    try {
+      if (this.host) listener.listen(this.port, this.host);
+      else listener.listen(this.port);
+    } catch (error) {
+      // Espruino throws here where Node emits 'error'.
+      this._report(new Error("cannot listen on port " + this.port + ": " + ((error as any) && (error as any).message || error)));
+      return this;
+    }
     if (!this.block && listener.unref) listener.unref();
     this._listener = listener;
     return this;
@@ -457,6 +508,7 @@ export class HttpServer {
     socket.on("close", onClose);
     connection._admitted = connections.push(connection) <= slots;
     stats.connections++;
+    stats.open = connections.length;
     if (connections.length > stats.peakConnections) stats.peakConnections = connections.length;
     if (this._sweep === undefined) {
       const server = this;
@@ -475,31 +527,30 @@ export class HttpServer {
     this.stats.rejected++;
     this._count(503);
     try {
-      socket.write("HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n", "binary");
-      socket.end();
+      socket.write(errorResponse(503), "binary");
     } catch (closed) {
       return;
     }
-    // Node keeps a half-open socket until the client closes it; do not wait for one that never does.
-    if (socket.destroy) {
-      const timer: any = setTimeout(function () { (socket as any).destroy(); }, this.writeTimeout);
-      if (timer.unref) timer.unref();
-    }
+    endSocket(socket, false, this.writeTimeout);
   }
 
-  /** A connection has closed: forget it, and let the next waiting one take its place. */
+  /** A connection is over: forget it, and let the next waiting one take its place. */
   _release(connection: Connection): void {
     const connections = this._connections;
-    const at = connections.indexOf(connection);
-    if (at >= 0) connections.splice(at, 1);
-    const socket: any = connection._socket;
-    if (socket.removeAllListeners) socket.removeAllListeners();
+    // A loop, not indexOf: see the note on indexOf in src/core/text.ts (it cannot tell arrays from strings).
+    for (let i = 0; i < connections.length; i++) {
+      if (connections[i] === connection) {
+        connections.splice(i, 1);
+        break;
+      }
+    }
+    this.stats.open = connections.length;
     const slots = this.threads ? this.maxConnections : 1;
     for (let i = 0; i < connections.length && i < slots; i++) {
       const next = connections[i];
       if (!next._admitted) {
         next._admitted = true;
-        if (next._state === READY) next._handle();
+        if (next._state === READY) handleLater(next);
       }
     }
     if (!connections.length && this._sweep !== undefined) {

@@ -4,6 +4,7 @@ import { BodyStream, HttpResponse } from "./core/response";
 import { Storage } from "./core/types";
 import { mimeType } from "./mime";
 import { findHeader } from "./core/headers";
+import { find } from "./core/text";
 import { platform } from "./server";
 
 /** Sets the storage staticResource, load and save use (the entry point sets the platform's own). */
@@ -16,19 +17,23 @@ function under(base: string, name: string): string {
 }
 
 /**
- * Joins the request path under `staticBase`, or returns undefined when a segment could reach
- * outside it: "..", ".", an empty segment, or one with a (decoded) slash, backslash or NUL.
+ * Joins the request path under `staticBase`. Returns undefined when a segment could reach outside it
+ * ("..", ".", an empty segment, or one with a (decoded) slash, backslash or NUL), and "" for a name that
+ * is never published: a dot-name at any depth (.bootcde, .wificfg, .git/, .env, the asset manifest,
+ * temporary files) or a copy that save() has not finished ("name~").
  */
 export function resourceName(path: string[], staticBase: string, defaultResource: string): string | undefined {
   let name = "";
+  let hidden = false;
   for (let i = 0; i < path.length; i++) {
     let segment = path[i];
     if (segment === "" && i === path.length - 1) segment = defaultResource;
     if (segment === "" || segment === "." || segment === ".." || segment.indexOf("/") >= 0 ||
         segment.indexOf("\\") >= 0 || segment.indexOf("\0") >= 0) return undefined;
+    if (segment.charAt(0) === "." || segment.charAt(segment.length - 1) === "~") hidden = true;
     name += (i ? "/" : "") + segment;
   }
-  return under(staticBase, name);
+  return hidden ? "" : under(staticBase, name);
 }
 
 /** The manifest the asset pipeline (scripts/assets.mjs) writes beside the files, under `staticBase`. */
@@ -65,13 +70,15 @@ export function staticResource(request: HttpRequest, response: HttpResponse, sta
     response.data = "Method Not Allowed";
     return;
   }
-  const base = staticBase || "";
+  // On a board "" is the Storage folder the asset pipeline writes to, never the root with its system files.
+  const base = staticBase || platform.staticBase;
   const relative = resourceName(request.path, "", defaultResource || "index.html");
   if (relative === undefined) {
     response.status = 400;
     response.data = "Bad resource name";
     return;
   }
+  if (!relative) return notFound(response);
   const name = under(base, relative);
   const storage = platform.storage as Storage;
   // A name too long for the storage would be truncated into another file's name: it names nothing.
@@ -85,7 +92,7 @@ export function staticResource(request: HttpRequest, response: HttpResponse, sta
   const manifestName = under(base, MANIFEST);
   const manifest = sizeOf(manifestName) === undefined ? undefined : storage.read(manifestName);
   let fields: string[] = [];
-  const at = manifest ? manifest.indexOf("\n" + relative + "\t") : -1;
+  const at = manifest ? find(manifest, "\n" + relative + "\t") : -1;
   if (at >= 0) {
     const end = (manifest as string).indexOf("\n", at + 1);
     fields = (manifest as string).substring(at + relative.length + 2, end < 0 ? (manifest as string).length : end).split("\t");
@@ -106,23 +113,24 @@ export function staticResource(request: HttpRequest, response: HttpResponse, sta
     }
   }
   if (file === name) size = sizeOf(name);
-  if (size === undefined) {
-    delete headers["Vary"];
-    response.status = 404;
-    response.data = "Not Found";
-    return;
-  }
+  if (size === undefined) return notFound(response);
   headers["Content-Type"] = mimeType(name, defaultMime || "text/plain");
   if (fields[2] && findHeader(headers, "Cache-Control") === undefined) headers["Cache-Control"] = fields[2];
   if (etag) {
     headers["ETag"] = '"' + etag + '"';
     const match = request.header("If-None-Match");
-    if (match && (match.trim() === "*" || match.indexOf('"' + etag + '"') >= 0)) {
+    if (match && (match.trim() === "*" || find(match, '"' + etag + '"') >= 0)) {
       response.status = 304;
       return;
     }
   }
   response.data = fileBody(storage, file, size);
+}
+
+function notFound(response: HttpResponse): void {
+  delete response.headers["Vary"];
+  response.status = 404;
+  response.data = "Not Found";
 }
 
 /**

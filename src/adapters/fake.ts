@@ -54,6 +54,11 @@ export class FakeSocket implements Socket {
     later(() => this.close(false));
   }
 
+  /** Like Node's: the fake has no flow control, so there is nothing to resume. */
+  resume(): this {
+    return this;
+  }
+
   destroy(): void {
     this.destroyed = true;
     this.ended = true;

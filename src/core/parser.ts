@@ -1,5 +1,6 @@
 // The request parser: pure functions over the bytes received so far (a byte string). No regular
 // expressions (Espruino's engine is too weak) and no allocation until the header section is complete.
+import { plainKey } from "./text";
 
 /** Limits a request must fit in; each one broken is answered with its own status code. */
 export interface Limits {
@@ -38,13 +39,27 @@ export function findHeadEnd(buffer: string, from: number): number {
   return -1;
 }
 
+/** How many CR and LF bytes precede the request line: a server should ignore empty lines there. */
+export function blankLines(buffer: string): number {
+  let start = 0;
+  while (buffer.charCodeAt(start) === 13 || buffer.charCodeAt(start) === 10) start++;
+  return start;
+}
+
+/** The length of the line ending at the LF at `end`, without its CR. */
+function lineLength(text: string, start: number, end: number): number {
+  return end - start - (end > start && text.charCodeAt(end - 1) === 13 ? 1 : 0);
+}
+
 /**
- * Checks an incomplete header section against the limits. Returns 0 while it may still grow,
- * else the status to answer with.
+ * Checks an incomplete header section (starting at its request line) against the limits. Returns 0
+ * while it may still grow, else the status to answer with.
  */
 export function checkIncompleteHead(buffer: string, limits: Limits): number {
   const lineEnd = buffer.indexOf("\n");
-  if (lineEnd < 0 ? buffer.length > limits.maxRequestLine : lineEnd > limits.maxRequestLine + 1) return 414;
+  // Without its LF yet, the line may still end in the CR that comes with it.
+  const line = lineEnd >= 0 ? lineLength(buffer, 0, lineEnd) : lineLength(buffer, 0, buffer.length);
+  if (line > limits.maxRequestLine) return 414;
   return buffer.length > limits.maxHeaderBytes ? 431 : 0;
 }
 
@@ -65,12 +80,10 @@ function lengthValue(value: string): number {
  * Methods, header names and protocols are not validated: they pass through as sent.
  */
 export function parseHead(head: string, limits: Limits): RequestHead | number {
-  let start = 0;
-  // A server should ignore empty lines before the request line.
-  while (head.charCodeAt(start) === 13 || head.charCodeAt(start) === 10) start++;
+  let start = blankLines(head);
   let end = head.indexOf("\n", start);
   if (end < 0) return 400;
-  if (end - start > limits.maxRequestLine + 1) return 414;
+  if (lineLength(head, start, end) > limits.maxRequestLine) return 414;
   if (head.length > limits.maxHeaderBytes) return 431;
   // Native trim: far cheaper on Espruino than a loop in JavaScript.
   const line = head.substring(start, end).trim();
@@ -101,7 +114,7 @@ export function parseHead(head: string, limits: Limits): RequestHead | number {
     if (++count > limits.maxHeaders) return 431;
     const name = head.substring(start, colon).trim();
     const value = head.substring(colon + 1, end).trim();
-    if (name === "__proto__") { lastName = ""; continue; }
+    if (!plainKey(name)) { lastName = ""; continue; }
     // Prototype members are never strings, so this finds only fields already received.
     headers[name] = typeof headers[name] === "string" ? headers[name] + ", " + value : value;
     lastName = name;

@@ -1,4 +1,17 @@
-/** The standard reason phrase for a status code, or a generic one for its class. */
+import { find } from "./text";
+
+/**
+ * A handler's `status` as a three-digit code (100-999), or -1 when it is none: the status line must stay
+ * one line whatever a handler puts there. A string of digits counts ("204" is 204); undefined is 200.
+ */
+export function statusCode(status: unknown): number {
+  if (status === undefined || status === null) return 200;
+  const code = Number(status);
+  const valid = typeof status === "number" || (typeof status === "string" && String(code) === status);
+  return valid && code >= 100 && code <= 999 && code % 1 === 0 ? code : -1;
+}
+
+/** The standard reason phrase for a status code (100-999), or a generic one for its class. */
 export function reasonPhrase(status: number): string {
   // Espruino lexes a function's text each time it runs: the common case skips the table.
   return status === 200 ? "OK" : /*#__NOINLINE__*/ phraseFromTable(status);
@@ -17,8 +30,8 @@ function phraseFromTable(status: number): string {
     "|429Too Many Requests|431Request Header Fields Too Large|451Unavailable For Legal Reasons" +
     "|500Internal Server Error|501Not Implemented|502Bad Gateway|503Service Unavailable|504Gateway Timeout" +
     "|505HTTP Version Not Supported|507Insufficient Storage|511Network Authentication Required|";
-  const at = table.indexOf("|" + status);
-  if (at >= 0 && String(status).length === 3) return table.substring(at + 4, table.indexOf("|", at + 1));
+  const at = find(table, "|" + status);
+  if (at >= 0) return table.substring(at + 4, table.indexOf("|", at + 1));
   const group = Math.floor(status / 100);
   return group === 1 ? "Informational" : group === 2 ? "Success" : group === 3 ? "Redirection"
     : group === 4 ? "Client Error" : group === 5 ? "Server Error" : "Unknown";

@@ -8,6 +8,8 @@ export interface Socket {
   end(): void;
   /** Node only: close at once, dropping unsent data. */
   destroy?(): void;
+  /** Node only: read on (and drop what comes), so that the client's close is seen. */
+  resume?(): unknown;
   setEncoding?(encoding: string): void;
   removeAllListeners?(event?: string): unknown;
 }

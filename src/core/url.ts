@@ -1,4 +1,5 @@
 // Splitting a request target into path segments and a query dictionary.
+import { find, plainKey } from "./text";
 
 /** `%XX` to the byte XX (and `+` to a space when `plusIsSpace`); a malformed escape stays as it is. */
 export function percentDecode(text: string, plusIsSpace?: boolean): string {
@@ -38,10 +39,12 @@ export interface Target {
 export function parseTarget(target: string, decode: (bytes: string) => string): Target {
   const hash = target.indexOf("#");
   if (hash >= 0) target = target.substring(0, hash);
-  const scheme = target.indexOf("://");
+  const scheme = find(target, "://");
   if (scheme > 0 && scheme < target.indexOf("/")) {
-    const slash = target.indexOf("/", scheme + 3);
-    target = slash < 0 ? "/" : target.substring(slash);
+    // Absolute form: the path (or the query, when there is no path) starts after the authority.
+    let rest = scheme + 3;
+    while (rest < target.length && target.charAt(rest) !== "/" && target.charAt(rest) !== "?") rest++;
+    target = "/" + target.substring(target.charAt(rest) === "/" ? rest + 1 : rest);
   }
   const mark = target.indexOf("?");
   const hier = mark < 0 ? target : target.substring(0, mark);
@@ -53,7 +56,7 @@ export function parseTarget(target: string, decode: (bytes: string) => string): 
       if (!part) continue;
       const eq = part.indexOf("=");
       const key = decode(percentDecode(eq < 0 ? part : part.substring(0, eq), true));
-      if (key === "__proto__") continue;
+      if (!plainKey(key)) continue;
       query[key] = eq < 0 ? "" : decode(percentDecode(part.substring(eq + 1), true));
     }
   }

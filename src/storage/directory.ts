@@ -11,29 +11,32 @@ export function directoryStorage(root: string): Storage {
     const full = path.resolve(base, name);
     return full.indexOf(base + path.sep) === 0 ? full : undefined;
   };
-  const stat = function (name: string): fs.Stats | undefined {
+  // A file, links resolved, that is still inside the root: a link must not lead a request out of it.
+  const existing = function (name: string): { path: string; size: number } | undefined {
     const full = resolve(name);
     if (full === undefined) return undefined;
     try {
-      const stats = fs.statSync(full);
-      return stats.isFile() ? stats : undefined;
+      const real = fs.realpathSync(full);
+      const realBase = fs.realpathSync(base);
+      if (real.indexOf(realBase + path.sep) !== 0) return undefined;
+      const stats = fs.statSync(real);
+      return stats.isFile() ? { path: real, size: stats.size } : undefined;
     } catch (error) {
       return undefined;
     }
   };
   return {
     size: function (name) {
-      const stats = stat(name);
-      return stats ? stats.size : undefined;
+      const file = existing(name);
+      return file ? file.size : undefined;
     },
     read: function (name, offset, length) {
-      const full = resolve(name);
-      const stats = stat(name);
-      if (full === undefined || !stats) return undefined;
+      const file = existing(name);
+      if (!file) return undefined;
       const start = offset || 0;
-      const count = Math.max(0, Math.min(length === undefined ? stats.size : length, stats.size - start));
+      const count = Math.max(0, Math.min(length === undefined ? file.size : length, file.size - start));
       const buffer = Buffer.alloc(count);
-      const fd = fs.openSync(full, "r");
+      const fd = fs.openSync(file.path, "r");
       try {
         const read = fs.readSync(fd, buffer, 0, count, start);
         return buffer.toString("latin1", 0, read);
@@ -46,7 +49,8 @@ export function directoryStorage(root: string): Storage {
       if (full === undefined) throw new Error("not a file name inside " + base + ": " + name);
       fs.mkdirSync(path.dirname(full), { recursive: true });
       // Written beside and renamed over: a crash leaves the old file or the new one, never half of one.
-      const temporary = full + ".tmp-" + process.pid;
+      // The temporary file is a dot-name, which staticResource never serves.
+      const temporary = path.join(path.dirname(full), "." + path.basename(full) + ".tmp-" + process.pid);
       fs.writeFileSync(temporary, Buffer.from(data, "latin1"));
       fs.renameSync(temporary, full);
     },

@@ -1,8 +1,19 @@
 // Saving app state as JSON so that a crash (or power cut) mid-write never loses the previous state.
 // Espruino's Storage erases a file before writing its new content, so the new content is first
-// written under a second name, and reading prefers that copy while it exists and is whole.
+// written under a second name, `name~`, with its length after it: a copy cut short (flash left erased,
+// 0xFF) is known by that, since JSON.parse on a board accepts trailing bytes ("12\xFF\xFF" is 12).
+// Reading prefers the copy while it exists and is whole; `name` itself is plain JSON.
 import { Storage } from "../core/types";
+import { jsonText } from "../core/serializer";
 import { platform } from "../server";
+
+function parse(bytes: string): { value: any } | undefined {
+  try {
+    return { value: JSON.parse(platform.decode(bytes)) };
+  } catch (error) {
+    return undefined;
+  }
+}
 
 /**
  * The value saved under `name` (in board flash, or the working directory on Node), or `fallback` when
@@ -10,26 +21,21 @@ import { platform } from "../server";
  */
 export function load(name: string, fallback?: any): any {
   const storage = platform.storage as Storage;
-  const parse = function (bytes: string | undefined): { value: any } | undefined {
-    if (bytes === undefined) return undefined;
-    try {
-      return { value: JSON.parse(platform.decode(bytes)) };
-    } catch (error) {
-      return undefined;
-    }
-  };
-  const pending = parse(storage.read(name + "~"));
-  if (pending) return pending.value;
-  const saved = parse(storage.read(name));
-  return saved ? saved.value : fallback;
+  const pending = storage.read(name + "~");
+  const end = pending === undefined ? -1 : pending.lastIndexOf("\n");
+  const whole = end >= 0 && (pending as string).substring(end + 1) === String(end) ? parse((pending as string).substring(0, end)) : undefined;
+  if (whole) return whole.value;
+  const saved = storage.read(name);
+  const parsed = saved === undefined ? undefined : parse(saved);
+  return parsed ? parsed.value : fallback;
 }
 
 /** Saves `value` as JSON under `name`; after a crash at any point, load() returns the old value or the new one. */
 export function save(name: string, value: any): void {
   const storage = platform.storage as Storage;
   if (name.length + 1 > platform.maxNameLength) throw new Error("picohttp: name too long to save: " + name);
-  const bytes = platform.encode(JSON.stringify(value));
-  storage.write(name + "~", bytes);
+  const bytes = platform.encode(jsonText(value));
+  storage.write(name + "~", bytes + "\n" + bytes.length);
   storage.write(name, bytes);
   storage.erase(name + "~");
 }
