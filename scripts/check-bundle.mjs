@@ -46,6 +46,46 @@ export function regexProblems(pattern) {
   return problems;
 }
 
+// String searches that report a needle of two or more characters running off the end as found (2v29).
+const SEARCHES = ["indexOf", "includes", "replace"];
+
+/** The name of an identifier `node`, or undefined. */
+const nameOf = (node) => (node && node.type === "Identifier" ? node.name : undefined);
+
+/** Whether `node` is `<name>.length`. */
+const lengthOf = (node, name) => node && node.type === "MemberExpression" && !node.computed &&
+  node.property.name === "length" && nameOf(node.object) === name;
+
+/**
+ * Whether a search call cannot hit Espruino's false match: its needle is a one-character string (or, for
+ * replace, a RegExp), or the function it is in checks every match the way find() does:
+ * `at + needle.length <= text.length`, with the same text and needle. Nested functions are not looked into.
+ */
+function exactSearch(call, fn) {
+  const needle = call.arguments[0];
+  if (needle && needle.type === "Literal" && (needle.regex || (typeof needle.value === "string" && needle.value.length === 1))) return true;
+  const text = nameOf(call.callee.object);
+  const needleName = nameOf(needle);
+  if (!text || !needleName || call.callee.property.name !== "indexOf") return false;
+  let checked = false;
+  const bounded = (sum, limit) => sum.type === "BinaryExpression" && sum.operator === "+" &&
+    (lengthOf(sum.left, needleName) || lengthOf(sum.right, needleName)) && lengthOf(limit, text);
+  const walk = (node) => {
+    if (checked || !node || typeof node.type !== "string") return;
+    if (node !== fn && (node.type === "FunctionDeclaration" || node.type === "FunctionExpression")) return;
+    if (node.type === "BinaryExpression" && ((node.operator === "<=" && bounded(node.left, node.right)) ||
+        (node.operator === ">=" && bounded(node.right, node.left)))) checked = true;
+    for (const key of Object.keys(node)) {
+      if (key === "loc") continue;
+      const child = node[key];
+      if (Array.isArray(child)) child.forEach(walk);
+      else if (child && typeof child.type === "string") walk(child);
+    }
+  };
+  walk(fn.body || fn);
+  return checked;
+}
+
 /** Checks source text; returns a list of { line, column, message }. */
 export function checkSource(source) {
   const problems = [];
@@ -195,6 +235,11 @@ export function checkSource(source) {
         return;
       case "CallExpression": {
         const callee = node.callee;
+        if (callee.type === "MemberExpression" && !callee.computed && SEARCHES.includes(callee.property.name) &&
+            !exactSearch(node, scope.node)) {
+          report(node, `.${callee.property.name}() with a needle that may be longer than one character: Espruino 2v29 ` +
+            "reports a match that runs past the end of the string; search through find() (src/core/text.ts)");
+        }
         if (callee.type === "MemberExpression" && !callee.computed && callee.property.name === "split" &&
             node.arguments.length > 1) {
           report(node, "split() ignores its limit argument on Espruino");

@@ -39,6 +39,14 @@ test("the check catches each construct Espruino cannot run", async (t) => {
     ["var f = () => 1;", /not ES5/],
     ["var s = `template`;", /not ES5/],
     ["class A {}", /not ES5/],
+    ["var at = table.indexOf('|' + key);", /indexOf\(\) with a needle that may be longer/],
+    ["var at = table.indexOf('ab');", /indexOf\(\) with a needle/],
+    ["function f(t, n) { return t.indexOf(n); }", /indexOf\(\) with a needle/],
+    ["function f(t, n) { var a = t.indexOf(n); return a >= 0 && a + n.length <= other.length ? a : -1; }", /indexOf\(\) with a needle/],
+    ["function f(t, n) { var a = t.indexOf(n); g(function () { return a + n.length <= t.length; }); return a; }", /indexOf\(\) with a needle/],
+    ["if (s.includes('ab')) {}", /includes\(\) with a needle/],
+    ["s = s.replace('ab', 'c');", /replace\(\) with a needle/],
+    ["s = s.replace(x, 'c');", /replace\(\) with a needle/],
   ];
   for (const [source, expected] of cases) {
     const problems = checkSource(source);
@@ -57,6 +65,9 @@ test("the check accepts what Espruino runs", async (t) => {
     "var s = [].slice.call(arguments, 1);",
     "try { x(); } catch (e) { e; }",
     "var o = { a: 1 }; o.a;",
+    "var at = s.indexOf('|'); s.indexOf('\\n', 3); s.replace(/ab/g, ''); s.includes('x');",
+    "function find(t, n, f) { var a = t.indexOf(n, f); return a >= 0 && a + n.length <= t.length ? a : -1; }",
+    "function find(t, n) { var a = t.indexOf(n); return 0 <= a && t.length >= n.length + a ? a : -1; }",
   ];
   for (const source of fine) t.deepEqual(checkSource(source), [], source);
 });

@@ -101,11 +101,18 @@ for (const interpreter of interpreters) {
     }
   });
 
-  run(`${label}: minimal.js serves files from Storage on port 80`, async (t) => {
+  run(`${label}: minimal.js serves the files under www/ in Storage on port 80, and nothing else`, async (t) => {
     const dir = tempDir();
     writeFileSync(join(dir, "index.src"), "<h1>board</h1>");
     writeFileSync(join(dir, "app.src"), "console.log(1);");
-    writeStorage(dir, { picohttp: BUNDLE, "index.html": join(dir, "index.src"), "app.js": join(dir, "app.src") });
+    writeFileSync(join(dir, "secret.src"), 'require("Wifi").connect("home", {password: "hunter2"});');
+    writeFileSync(join(dir, "settings.src"), '{"password":"hunter2"}');
+    // What a board's Storage holds besides the published files: the saved app with the WiFi password in
+    // it, the ESP32's WiFi settings, the library, its limits and an app's saved state.
+    writeStorage(dir, { picohttp: BUNDLE, "www/index.html": join(dir, "index.src"), "www/app.js": join(dir, "app.src"),
+      ".bootcde": join(dir, "secret.src"), ".wificfg": join(dir, "settings.src"), "picohttp.json": join(dir, "settings.src"),
+      "control.json": join(dir, "settings.src"), "index.html": join(dir, "secret.src"), "www/.hidden": join(dir, "secret.src"),
+      "www/state.json~": join(dir, "settings.src") });
     const board = new Board(bin, dir, example("minimal.js"));
     try {
       await waitForPort(80);
@@ -115,6 +122,13 @@ for (const interpreter of interpreters) {
       t.is((await httpRequest(80, "/app.js")).headers["content-type"], "text/javascript;charset=utf-8");
       t.is((await httpRequest(80, "/nope")).status, 404);
       t.is((await httpRequest(80, "/", { method: "DELETE" })).status, 405);
+      for (const path of ["/.bootcde", "/.wificfg", "/picohttp", "/picohttp.json", "/control.json", "/.hidden",
+        "/state.json~", "/www/index.html", "/%2ebootcde"]) {
+        const reply = await httpRequest(80, path);
+        t.is(reply.status, 404, path);
+        t.false(reply.text.includes("hunter2"), path);
+      }
+      t.is((await httpRequest(80, "/..%2f.bootcde")).status, 400);
     } finally {
       await board.stop();
     }

@@ -2,7 +2,7 @@
 // HTTP client over real sockets.
 import test from "ava";
 import { ChildProcess, spawn } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { httpRequest, rawRequest, waitForPort } from "./helpers/http";
@@ -112,6 +112,23 @@ test.serial("minimal.js serves the files of the directory it runs from on port 8
   const dir = mkdtempSync(join(tmpdir(), "picohttp-minimal-"));
   writeFileSync(join(dir, "index.html"), "<h1>home</h1>");
   writeFileSync(join(dir, "style.css"), "h1{}");
+  const secret = '{"ssid":"home","password":"hunter2"}';
+  mkdirSync(join(dir, ".git"));
+  mkdirSync(join(dir, ".local", "flash"), { recursive: true });
+  mkdirSync(join(dir, "sub"));
+  writeFileSync(join(dir, ".env"), "WIFI_PASSWORD=hunter2");
+  writeFileSync(join(dir, ".git", "config"), "hunter2");
+  writeFileSync(join(dir, ".local", "flash", "app.js"), secret);
+  writeFileSync(join(dir, ".wifi.json"), secret);
+  writeFileSync(join(dir, ".test.json.tmp-123"), secret);
+  writeFileSync(join(dir, "test.json~"), secret);
+  writeFileSync(join(dir, "sub", ".hidden"), secret);
+  writeFileSync(join(dir, "sub", "page.txt"), "page");
+  const outside = mkdtempSync(join(tmpdir(), "picohttp-outside-"));
+  writeFileSync(join(outside, "passwd"), "root:hunter2");
+  symlinkSync(outside, join(dir, "evil-link"));
+  symlinkSync(join(outside, "passwd"), join(dir, "inside-link"));
+  symlinkSync(join(dir, "sub", "page.txt"), join(dir, "page-link"));
   const child = await runExample("minimal.js", 80, dir);
   try {
     const home = await httpRequest(80, "/");
@@ -120,6 +137,15 @@ test.serial("minimal.js serves the files of the directory it runs from on port 8
     t.is((await httpRequest(80, "/style.css")).headers["content-type"], "text/css;charset=utf-8");
     t.is((await httpRequest(80, "/missing.txt")).status, 404);
     t.is((await httpRequest(80, "/../etc/passwd")).status, 400);
+    // What a checkout holds besides the site: never served.
+    for (const path of ["/.env", "/.git/config", "/.local/flash/app.js", "/.wifi.json", "/evil-link/passwd",
+      "/inside-link", "/.test.json.tmp-123", "/test.json~", "/sub/.hidden"]) {
+      const reply = await httpRequest(80, path);
+      t.is(reply.status, 404, path);
+      t.false(reply.text.includes("hunter2"), path);
+    }
+    t.is((await httpRequest(80, "/sub/page.txt")).text, "page");
+    t.is((await httpRequest(80, "/page-link")).text, "page", "a link that stays inside the base is followed");
   } finally {
     await stop(child);
   }

@@ -61,7 +61,7 @@ test("timeouts: slow headers and an idle body get 408, a handler that never sett
     t.is(server.stats.timedOut, 4);
     t.is((await httpRequest(port, "/")).text, "ok");
     await wait(50);
-    t.is(server._connections.length, 0);
+    t.is(server.stats.open, 0);
     t.is(server._sweep, undefined, "no timer left once idle");
   } finally {
     server.close();
@@ -83,7 +83,7 @@ test("a client that does not read its response is dropped after writeTimeout", a
     t.is(server.stats.timedOut, 1);
     await wait(100);
     t.is(closed, 1, "the stream was closed");
-    t.is(server._connections.length, 0);
+    t.is(server.stats.open, 0);
     socket.destroy();
   } finally {
     server.close();
@@ -107,7 +107,7 @@ test("a client that disconnects mid-request, mid-handler or mid-response release
       socket.destroy();
     }
     await wait(300);
-    t.is(server._connections.length, 0);
+    t.is(server.stats.open, 0);
     t.is(server._sweep, undefined);
     t.is((await httpRequest(port, "/")).text, "done");
   } finally {
@@ -161,7 +161,7 @@ test("10,000 requests leave the heap at its baseline", async (t) => {
     t.log(`heap ${(before / 1e6).toFixed(2)} MB before, ${(after / 1e6).toFixed(2)} MB after 10,000 requests`);
     t.true(after - before < 2e6, `heap grew by ${after - before} bytes`);
     t.is(server.stats.requests, 10500);
-    t.is(server._connections.length, 0);
+    t.is(server.stats.open, 0);
   } finally {
     server.close();
   }

@@ -287,7 +287,7 @@ test("a client that goes away mid-request or mid-handler releases everything", a
   waiting.hangUp();
   await wait(30);
   t.is(settled, 1);
-  t.is(server._connections.length, 0);
+  t.is(server.stats.open, 0);
   t.is(server._sweep, undefined);
 });
 
@@ -344,4 +344,125 @@ test("close() stops accepting; start() after start=false listens", async (t) => 
   t.is((await net.request(port, "GET / HTTP/1.0\r\n\r\n")).status, 200);
   server.close();
   t.throws(() => net.connect(port), { message: /nothing listens/ });
+});
+
+test("the status line is one line whatever the handler puts in status: anything but a code is a 500", async (t) => {
+  const reported: any[] = [];
+  const { request } = fakeServer((req, res) => {
+    const raw = decodeURIComponent(req.path[0]);
+    res.status = (req.path[1] === "n" ? Number(raw) : raw === "undefined" ? undefined : raw) as any;
+    res.data = "body";
+  }, { onError: (error) => { reported.push(error); } });
+  const splitting = await request("GET /" + encodeURIComponent("200\r\nSet-Cookie: admin=1\r\n\r\n<html>") + " HTTP/1.0\r\n\r\n");
+  t.is(splitting.raw, "HTTP/1.0 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 21\r\n\r\nInternal Server Error");
+  t.regex(String(reported[0] && reported[0].message), /not a status code/);
+  for (const bad of ["0/n", "99/n", "NaN/n", "1000/n", "200.5/n", "abc", "2e2", " 200"]) {
+    t.is((await request(`GET /${encodeURIComponent(bad.split("/")[0])}/${bad.split("/")[1] || ""} HTTP/1.0\r\n\r\n`)).status, 500, bad);
+  }
+  // A string of digits is that code: "204" has no body, like 204.
+  t.is((await request("GET /204 HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 204 No Content\r\n\r\n");
+  t.is((await request("GET /226/n HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 226 Success\r\nContent-Length: 4\r\n\r\nbody");
+  t.is((await request("GET /undefined HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nbody");
+  t.is((await request("GET /999/n HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 999 Unknown\r\nContent-Length: 4\r\n\r\nbody");
+});
+
+test("one Content-Length, the server's, however the handler spelled its own", async (t) => {
+  const { request } = fakeServer((req, res) => {
+    res.headers["content-length"] = "1";
+    res.headers["Content-Length"] = "2";
+    res.data = "four";
+  });
+  t.is((await request("GET / HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nfour");
+});
+
+test("circular data is a 500, not a 200", async (t) => {
+  const { request } = fakeServer((req, res) => {
+    const data: any = { a: 1 };
+    data.self = data;
+    res.data = data;
+  }, { onError: () => undefined });
+  t.is((await request("GET / HTTP/1.0\r\n\r\n")).status, 500);
+});
+
+test("a stream never sends more than its length, and a piece of the wrong type fails cleanly", async (t) => {
+  const reported: string[] = [];
+  const { request } = fakeServer((req, res) => {
+    const kind = req.path[0];
+    if (kind === "long") res.data = { length: 5, read: () => "0123456789" };
+    else if (kind === "number") res.data = { length: 5, read: () => 12345 as any };
+    else if (kind === "later") res.data = { length: 20, read: (offset: number) => (offset ? { x: 1 } : "0123456789") as any };
+    else if (kind === "bytes") res.data = { length: 3, read: (offset: number) => (offset ? undefined : new Uint8Array([65, 66, 67, 68])) };
+    else if (kind === "short") res.data = { length: 10, read: (offset: number) => (offset ? "" : "abc") };
+  }, { chunkSize: 10, onError: (error) => { reported.push(String(error && error.message)); } });
+  t.is((await request("GET /long HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n01234");
+  t.is((await request("GET /bytes HTTP/1.0\r\n\r\n")).raw, "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nABC");
+  // Wrong from the first piece: nothing has gone out yet, so the answer is a 500.
+  t.is((await request("GET /number HTTP/1.0\r\n\r\n")).status, 500);
+  t.regex(reported.pop()!, /a stream piece must be a string or bytes, not number/);
+  // Wrong later: the head has gone out; the connection closes short of Content-Length, which the client sees.
+  const later = await request("GET /later HTTP/1.0\r\n\r\n");
+  t.is(later.raw, "HTTP/1.0 200 OK\r\nContent-Length: 20\r\n\r\n0123456789");
+  t.regex(reported.pop()!, /not object/);
+  const short = await request("GET /short HTTP/1.0\r\n\r\n");
+  t.is(short.body, "abc");
+  t.regex(reported.pop()!, /ended 7 bytes short/);
+});
+
+test("blank lines before the request line are skipped, and an absolute target keeps its query", async (t) => {
+  const { request } = fakeServer(echo);
+  const res = await request("\r\n\r\nGET http://h?q=1 HTTP/1.0\r\n\r\n");
+  t.is(res.status, 200);
+  t.deepEqual(JSON.parse(res.body).query, { q: "1" });
+  t.deepEqual(JSON.parse(res.body).path, [""]);
+  const split = await request("\r\n\r\n\n\nGET /a HTTP/1.0\r\n\r\n", 1);
+  t.deepEqual(JSON.parse(split.body).path, ["a"]);
+});
+
+test("a bare-LF request line one byte over maxRequestLine is a 414, as with CRLF", async (t) => {
+  const { request } = fakeServer(echo, { maxRequestLine: 64 });
+  const line = (n: number) => "GET /" + "a".repeat(n - 14) + " HTTP/1.0";
+  t.is((await request(line(64) + "\n\n")).status, 200);
+  t.is((await request(line(65) + "\n\n")).status, 414);
+  t.is((await request(line(64) + "\r\n\r\n", 1)).status, 200);
+  t.is((await request(line(65) + "\r\n\r\n", 1)).status, 414);
+});
+
+test("a failure to listen reaches onError instead of throwing from the constructor", (t) => {
+  const reported: any[] = [];
+  const net = { createServer: () => ({ listen: () => { throw new Error("Unable to create socket"); }, close: () => undefined }) };
+  const server = new RawHttpServer(8080, echo, { net: net as any, onError: (error) => { reported.push(error); } });
+  t.truthy(server);
+  t.regex(String(reported[0] && reported[0].message), /cannot listen on port 8080: Unable to create socket/);
+});
+
+test("a slot is freed when the response is sent, whether or not the platform ever reports 'close'", async (t) => {
+  const { server, net, port } = fakeServer(() => undefined, { maxConnections: 1, maxQueue: 0 });
+  const silent: any[] = [];
+  for (let i = 0; i < 5; i++) {
+    const connection = net.connect(port);
+    // This platform never says 'close': the socket just stays as it is after end().
+    const socket: any = connection.socket;
+    silent.push({ socket, close: socket.close });
+    socket.close = () => undefined;
+    connection.send("GET / HTTP/1.0\r\n\r\n");
+    await wait(5);
+    t.true(connection.socket.ended);
+    t.regex(connection.socket.written, /^HTTP\/1\.0 200 OK/, `request ${i}`);
+  }
+  t.is(server.stats.open, 0);
+  t.is(server.stats.rejected, 0);
+  for (const { socket, close } of silent) close.call(socket, false);
+});
+
+test("a slow body is cut off by requestTimeout however steadily it trickles", async (t) => {
+  const { connect, server } = fakeServer(echo, { requestTimeout: 1200, bodyTimeout: 1000 });
+  const connection = connect();
+  connection.send("PUT / HTTP/1.0\r\nContent-Length: 100\r\n\r\n");
+  const started = Date.now();
+  const trickle = setInterval(() => connection.send("x"), 300);
+  const raw = await connection.response;
+  clearInterval(trickle);
+  t.regex(raw, /^HTTP\/1\.0 408 Request Timeout\r\n/);
+  t.true(Date.now() - started < 2500, `cut off after ${Date.now() - started} ms`);
+  t.is(server.stats.open, 0);
 });
