@@ -9,7 +9,7 @@
 //
 // An app is a folder with app.js (plain ES5, `require("picohttp")`) and optionally www/ (served by
 // staticResource with staticBase "www": each file becomes Storage file "www/<path>"), or a single .js file.
-// WiFi credentials: wifi.json ({"ssid": ..., "password": ...}, untracked) at the repository root or in
+// WiFi credentials: .wifi.json ({"ssid": ..., "password": ...}, untracked) at the repository root or in
 // the app folder, or the environment variables WIFI_SSID and WIFI_PASSWORD. Never in the repository.
 import { prepareAssets } from "./assets.mjs";
 import { spawn } from "node:child_process";
@@ -89,10 +89,18 @@ export function loadApp(app, assetsOut = join(ROOT, ".local", "assets", "www")) 
   return { dir: statSync(full).isDirectory() ? full : dirname(full), main, code: readFileSync(main, "utf8"), assets };
 }
 
-/** WiFi credentials from the environment or an untracked wifi.json, or undefined. */
+/**
+ * WiFi credentials from the environment or an untracked .wifi.json, or undefined. A dot-name, because
+ * staticResource never serves one: a plain wifi.json beside a site would be published with it.
+ */
 export function wifiCredentials(appDir) {
   if (process.env.WIFI_SSID) return { ssid: process.env.WIFI_SSID, password: process.env.WIFI_PASSWORD || "" };
-  for (const file of [join(appDir, "wifi.json"), join(ROOT, "wifi.json")]) {
+  for (const dir of [appDir, ROOT]) {
+    if (existsSync(join(dir, "wifi.json"))) {
+      throw new Error(`${join(dir, "wifi.json")}: rename it to .wifi.json (a server run from that folder could serve wifi.json)`);
+    }
+  }
+  for (const file of [join(appDir, ".wifi.json"), join(ROOT, ".wifi.json")]) {
     if (existsSync(file)) {
       const json = JSON.parse(readFileSync(file, "utf8"));
       if (!json.ssid) throw new Error(file + " has no \"ssid\"");
@@ -122,7 +130,7 @@ export function withWifi(appCode, wifi, timeoutSeconds) {
   return `function __app(){${appCode}\n}
 (function(){var W=require("Wifi"),done=0;
 var t=setTimeout(function(){if(done)return;done=1;try{W.disconnect();}catch(e){}
-console.log("WiFi: no connection to "+${JSON.stringify(JSON.stringify(wifi.ssid))}+" after ${timeoutSeconds} s: check the name and password (wifi.json or WIFI_SSID/WIFI_PASSWORD) and the signal");},${timeoutSeconds * 1000});
+console.log("WiFi: no connection to "+${JSON.stringify(JSON.stringify(wifi.ssid))}+" after ${timeoutSeconds} s: check the name and password (.wifi.json or WIFI_SSID/WIFI_PASSWORD) and the signal");},${timeoutSeconds * 1000});
 console.log("WiFi: connecting to "+${JSON.stringify(JSON.stringify(wifi.ssid))}+"...");
 W.connect(${JSON.stringify(wifi.ssid)},{password:${JSON.stringify(wifi.password)}},function(err){if(done)return;done=1;clearTimeout(t);
 if(err){console.log("WiFi: connection failed: "+err);return;}
@@ -176,7 +184,7 @@ async function main() {
   if (board.picohttp.wifi !== false) {
     wifi = wifiCredentials(app.dir);
     if (!wifi) {
-      throw new Error("no WiFi credentials: put {\"ssid\": \"...\", \"password\": \"...\"} in wifi.json (git ignores it) " +
+      throw new Error("no WiFi credentials: put {\"ssid\": \"...\", \"password\": \"...\"} in .wifi.json (git ignores it) " +
         "or set WIFI_SSID and WIFI_PASSWORD");
     }
     code = withWifi(code, wifi, options.wifiTimeout);
