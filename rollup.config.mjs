@@ -1,44 +1,76 @@
-// Three bundles: the board build (ES5, minified, what Espruino loads as require("picohttp")),
-// the Node build, and the test helpers for Node.
+// The board build: the core (dist/picohttp.js, what Espruino loads as require("picohttp")) and one module
+// per feature (dist/picohttp-static.js, dist/picohttp-store.js: Storage modules "picohttp/static" and
+// "picohttp/store"), each ES5 and minified; a feature module takes what it shares with the core from
+// require("picohttp") instead of carrying a copy. Then the Node build, its subpath entries and the test
+// helpers.
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 
 const nodeBuiltins = ["net", "fs", "path", "buffer"];
 
+const boardOutput = (file) => ({
+  file,
+  format: "cjs",
+  exports: "named",
+  esModule: false, // no Object.defineProperty(exports, "__esModule")
+  freeze: false, // Espruino has no Object.freeze
+  strict: false,
+  generatedCode: "es5",
+});
+
+const boardPlugins = () => [
+  typescript({ target: "ES5", declaration: false, noEmitHelpers: true, include: ["src/**/*.ts"] }),
+  terser({
+    ecma: 5,
+    // Espruino does not hoist function declarations: hoist_funs moves them before any use.
+    compress: { hoist_funs: true, passes: 2, unsafe_arrows: false },
+    // Internal members start with "_": short names cost fewer variables on a board.
+    mangle: { properties: { regex: /^_/ } },
+    // Short lines: an Error made in code from Storage copies its source line, up to the error's column,
+    // into RAM for the stack trace; deep into one 13 KB line that is more than a 1600-variable heap has.
+    format: { ascii_only: true, max_line_len: 160 },
+  }),
+];
+
+/** In a feature module, the core's own files come from require("picohttp"). */
+const coreFromModule = {
+  name: "core-from-module",
+  resolveId(source, importer) {
+    if (importer && /\/core\/(text|headers|serializer)(\.ts)?$/.test(source.replace(/^\.\//, "/"))) {
+      return { id: "picohttp", external: true };
+    }
+    return null;
+  },
+};
+
+/** A Node subpath entry re-exports the main Node bundle. */
+const nodeMain = {
+  name: "node-main",
+  resolveId(source, importer) {
+    return importer && /node-(static|store)\.ts$/.test(importer) && source === "./node"
+      ? { id: "./picohttp.node.js", external: true } : null;
+  },
+};
+
+const feature = (name) => ({
+  input: `src/espruino-${name}.ts`,
+  output: boardOutput(`dist/picohttp-${name}.js`),
+  plugins: [coreFromModule, ...boardPlugins()],
+});
+
+const node = (input, file, extra = []) => ({
+  input,
+  external: nodeBuiltins,
+  output: { file, format: "cjs", exports: "named" },
+  plugins: [...extra, typescript({ target: "ES2019", declaration: false, include: ["src/**/*.ts"] })],
+});
+
 export default [
-  {
-    input: "src/espruino.ts",
-    output: {
-      file: "dist/picohttp.js",
-      format: "cjs",
-      exports: "named",
-      esModule: false, // no Object.defineProperty(exports, "__esModule")
-      freeze: false, // Espruino has no Object.freeze
-      strict: false,
-      generatedCode: "es5",
-    },
-    plugins: [
-      typescript({ target: "ES5", declaration: false, noEmitHelpers: true, include: ["src/**/*.ts"] }),
-      terser({
-        ecma: 5,
-        // Espruino does not hoist function declarations: hoist_funs moves them before any use.
-        compress: { hoist_funs: true, passes: 2, unsafe_arrows: false },
-        // Internal members start with "_": short names cost fewer variables on a board.
-        mangle: { properties: { regex: /^_/ } },
-        format: { ascii_only: true },
-      }),
-    ],
-  },
-  {
-    input: "src/node.ts",
-    external: nodeBuiltins,
-    output: { file: "dist/picohttp.node.js", format: "cjs", exports: "named" },
-    plugins: [typescript({ target: "ES2019", declaration: false, include: ["src/**/*.ts"] })],
-  },
-  {
-    input: "src/testing.ts",
-    external: nodeBuiltins,
-    output: { file: "dist/testing.js", format: "cjs", exports: "named" },
-    plugins: [typescript({ target: "ES2019", declaration: false, include: ["src/**/*.ts"] })],
-  },
+  { input: "src/espruino.ts", output: boardOutput("dist/picohttp.js"), plugins: boardPlugins() },
+  feature("static"),
+  feature("store"),
+  node("src/node.ts", "dist/picohttp.node.js"),
+  node("src/node-static.ts", "dist/static.node.js", [nodeMain]),
+  node("src/node-store.ts", "dist/store.node.js", [nodeMain]),
+  node("src/testing.ts", "dist/testing.js"),
 ];

@@ -20,6 +20,25 @@ import { checkSource } from "./check-bundle.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = join(ROOT, "dist", "picohttp.js");
+/** The board build's feature modules: Storage name -> file. The core requires each on first use. */
+export const FEATURES = {
+  "picohttp/static": join(ROOT, "dist", "picohttp-static.js"),
+  "picohttp/store": join(ROOT, "dist", "picohttp-store.js"),
+};
+
+/**
+ * The feature modules an app needs besides the core: picohttp/static when it serves files (it calls
+ * staticResource, makes a server without a handler, or has web files), picohttp/store when it calls
+ * load or save. Only those are written: each costs Storage, and memory once loaded.
+ */
+export function featuresFor(code, hasAssets) {
+  const needed = {};
+  if (hasAssets || /staticResource|HttpServer\(\s*[^,()]*\)|picohttp\/static/.test(code)) {
+    needed["picohttp/static"] = FEATURES["picohttp/static"];
+  }
+  if (/\.(load|save)\s*\(|picohttp\/store/.test(code)) needed["picohttp/store"] = FEATURES["picohttp/store"];
+  return needed;
+}
 const ESPRUINO_CLI = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
 const MAX_NAME = 28;
 
@@ -118,7 +137,9 @@ async function prepareCode(code, file) {
       "\nthis would fail on Espruino");
   }
   const { minify } = await import("terser");
-  const result = await minify(code, { ecma: 5, compress: false, mangle: true, format: { ascii_only: true } });
+  // Short lines: an Error made in code from Storage copies its source line, up to the error's column, for
+  // the stack trace (see the note in rollup.config.mjs).
+  const result = await minify(code, { ecma: 5, compress: false, mangle: true, format: { ascii_only: true, max_line_len: 160 } });
   return result.code;
 }
 
@@ -157,7 +178,7 @@ function run(command, args, options) {
     child.stderr.on("data", (chunk) => {
       output += chunk;
       // picohttp is not fetched by the tool on purpose: it is in Storage, where require() finds it.
-      const text = options.verbose ? String(chunk) : String(chunk).replace(/^Module picohttp not found\r?\n/m, "");
+      const text = options.verbose ? String(chunk) : String(chunk).replace(/^Module picohttp(\/\w+)? not found\r?\n/gm, "");
       if (text) process.stderr.write(text);
     });
     child.on("close", (code) => resolveRun({ code, output }));
@@ -193,7 +214,7 @@ async function main() {
   writeFileSync(codeFile, code);
 
   const storage = { picohttp: BUNDLE, "picohttp.json": configFile };
-  Object.assign(storage, app.assets);
+  Object.assign(storage, featuresFor(app.code, Object.keys(app.assets).length > 0), app.assets);
   const args = [ESPRUINO_CLI, "--board", relative(ROOT, board.file), "--no-ble",
     // Offline: no module downloads. picohttp is in Storage, where require() finds it.
     "--config", "MODULE_URL="];

@@ -1,31 +1,59 @@
-// The board build (dist/picohttp.js): picohttp over Espruino's `net` and `Storage`.
-// Only what an app calls is exported: each function alive costs memory on a board.
-import { platform } from "./server";
-import { staticResource } from "./static";
+// The board build of the core (dist/picohttp.js, Storage module "picohttp"): HttpServer, HttpRequest and
+// HttpResponse over Espruino's `net`. Static files and load/save are modules of their own
+// ("picohttp/static", "picohttp/store"), required on first use: an app that does not use them does not
+// pay for them. Only what an app calls is exported: each function alive costs memory on a board.
+import { HttpServer, Handler, bindPlatform } from "./server/server";
+import { BOARD_DEFAULTS, tuning } from "./server/options";
 
-export { HttpServer } from "./server";
+export { HttpServer } from "./server/server";
 export { HttpRequest } from "./core/request";
 export { HttpResponse } from "./core/response";
-export { staticResource } from "./static";
-export { load, save } from "./storage/json";
+// For the feature modules, which load the core rather than carry copies of it.
+export { find } from "./core/text";
+export { findHeader } from "./core/headers";
+export { jsonText } from "./core/serializer";
 
 declare const process: { memory(gc?: boolean): EspruinoMemory };
 declare function require(name: string): any;
 
-// Espruino's sockets already deliver byte strings and close the way picohttp expects: no adapter needed.
-platform.net = require("net");
-platform.storage = require("Storage");
-platform.handler = staticResource;
-// On builds with unicode support a string literal with non-ASCII characters is held as UTF-8: send its
-// bytes. Everywhere else a string already is its bytes.
-platform.encode = function (data) {
-  if (typeof data !== "string") return E.toString(data);
-  return E.isUTF8 && E.isUTF8(data) ? (E.fromUTF8 as any)(data) : data;
-};
-platform.decode = function (bytes) { return bytes; };
-// Without a collection the figure counts garbage as used: cheap, and a collection is asked for only
-// when that figure would turn work away.
-platform.freeMemory = function (collect) { return process.memory(!!collect).free; };
-// The board's limits, written to Storage by `npm run flash` from boards/<board>.json.
-platform.options = require("Storage").readJSON("picohttp.json", true) || {};
-if (!platform.options.minFreeMemory) platform.options.minFreeMemory = 200;
+/** A feature module, with a clear error when it was not written to the board. */
+function feature(name: string): any {
+  try {
+    return require(name);
+  } catch (error) {
+    throw new Error("picohttp: " + name + " is not in Storage (npm run flash writes it for apps that use it): " + error);
+  }
+}
+
+/** staticResource(request, response, staticBase, defaultResource, defaultMime), from "picohttp/static". */
+export function staticResource(request: any, response: any, staticBase?: string, defaultResource?: string, defaultMime?: string): void {
+  return feature("picohttp/static").staticResource(request, response, staticBase, defaultResource, defaultMime);
+}
+
+/** load(name, fallback), from "picohttp/store". */
+export function load(name: string, fallback?: any): any {
+  return feature("picohttp/store").load(name, fallback);
+}
+
+/** save(name, value), from "picohttp/store". */
+export function save(name: string, value: any): void {
+  return feature("picohttp/store").save(name, value);
+}
+
+bindPlatform({
+  // Espruino's sockets already deliver byte strings and close the way picohttp expects: no adapter.
+  net: require("net"),
+  handler: staticResource as Handler,
+  // On builds with unicode support a string literal with non-ASCII characters is held as UTF-8: send
+  // its bytes. Everywhere else a string already is its bytes.
+  encode: function (data) {
+    if (typeof data !== "string") return E.toString(data);
+    return E.isUTF8 && E.isUTF8(data) ? (E.fromUTF8 as any)(data) : data;
+  },
+  decode: function (bytes) { return bytes; },
+  freeMemory: function (collect) { return process.memory(collect).free; },
+  // The board's own limits, written to Storage by `npm run flash` from boards/<board>.json.
+  defaults: tuning(BOARD_DEFAULTS, require("Storage").readJSON("picohttp.json", true) || {}, function (error) {
+    console.log(error.message + " (in picohttp.json)");
+  }),
+});

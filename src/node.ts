@@ -1,19 +1,24 @@
 // The Node build (dist/picohttp.node.js): picohttp over Node's `net`, serving files from a directory.
+// Everything is in this one bundle; picohttp/static and picohttp/store name the same parts as on a board.
 import * as net from "net";
 import { isUtf8 } from "buffer";
-import { platform } from "./server";
+import { Handler, bindPlatform } from "./server/server";
+import { NODE_DEFAULTS } from "./server/options";
 import { netAdapter } from "./adapters/net";
 import { directoryStorage } from "./storage/directory";
-import { staticResource } from "./static";
+import { serveStatic } from "./static";
+import { loadFrom, saveTo } from "./storage/json";
+import { HttpRequest } from "./core/request";
+import { HttpResponse } from "./core/response";
+import { Files, Storage, TextCodec } from "./core/types";
 
-export { HttpServer, platform } from "./server";
-export type { Handler, ServerOptions, ServerStats } from "./server";
+export { HttpServer } from "./server/server";
+export type { Handler, Platform, ServerOptions, ServerStats } from "./server/server";
+export type { Tuning } from "./server/options";
 export { HttpRequest } from "./core/request";
 export type { BodyStream, ResponseData } from "./core/response";
 export { HttpResponse } from "./core/response";
 export type { Storage } from "./core/types";
-export { staticResource, useStorage } from "./static";
-export { load, save } from "./storage/json";
 export { mimeType } from "./mime";
 export { memoryStorage } from "./storage/memory";
 export { directoryStorage } from "./storage/directory";
@@ -58,27 +63,55 @@ function encodeEscaped(text: string): Buffer {
   return Buffer.concat(parts);
 }
 
-platform.net = netAdapter(net);
+/** Text is UTF-8 (see above). */
+export const codec: TextCodec = {
+  decode: function (bytes) {
+    if (isAscii(bytes)) return bytes;
+    const buffer = Buffer.from(bytes, "latin1");
+    return isUtf8(buffer) ? buffer.toString("utf8") : decodeEscaped(buffer);
+  },
+  encode: function (data) {
+    if (typeof data !== "string") return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
+    if (isAscii(data)) return data;
+    return (ESCAPED_BYTE.test(data) ? encodeEscaped(data) : Buffer.from(data, "utf8")).toString("latin1");
+  },
+};
+
 // The working directory stands in for board flash.
-platform.storage = directoryStorage(process.cwd());
-platform.maxNameLength = Infinity;
-platform.staticBase = "";
-// Text is UTF-8. A byte that is not part of valid UTF-8 is kept as the lone surrogate U+DC80-U+DCFF
-// (Python's "surrogateescape") and sent back as that byte: what comes in as bytes goes out as the same
-// bytes, and text stays text.
-platform.decode = function (bytes) {
-  if (isAscii(bytes)) return bytes;
-  const buffer = Buffer.from(bytes, "latin1");
-  return isUtf8(buffer) ? buffer.toString("utf8") : decodeEscaped(buffer);
-};
-platform.encode = function (data) {
-  if (typeof data !== "string") return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
-  if (isAscii(data)) return data;
-  return (ESCAPED_BYTE.test(data) ? encodeEscaped(data) : Buffer.from(data, "utf8")).toString("latin1");
-};
-platform.handler = staticResource;
-platform.freeMemory = function () { return undefined; };
-platform.options = {
-  maxRequestLine: 2048, maxHeaderBytes: 8192, maxHeaders: 64, maxBody: 1048576,
-  maxConnections: 64, maxQueue: 256, chunkSize: 16384, requestTimeout: 30000,
-};
+const files: Files = { storage: directoryStorage(process.cwd()), maxNameLength: Infinity, base: "" };
+
+/**
+ * Sets the storage staticResource, load and save use (the working directory by default); `maxNameLength`
+ * makes names longer than that not found, as on a board (28).
+ */
+export function useStorage(storage: Storage, maxNameLength?: number): void {
+  files.storage = storage;
+  files.maxNameLength = maxNameLength || Infinity;
+}
+
+/**
+ * Answers a GET or HEAD with the file the request path names below `staticBase` (the working directory,
+ * or the storage given to useStorage).
+ */
+export function staticResource(request: HttpRequest, response: HttpResponse, staticBase?: string,
+                               defaultResource?: string, defaultMime?: string): void {
+  serveStatic(files, request, response, staticBase, defaultResource, defaultMime);
+}
+
+/** The value saved under `name`, or `fallback` when nothing readable was saved there. */
+export function load(name: string, fallback?: any): any {
+  return loadFrom(files, codec, name, fallback);
+}
+
+/** Saves `value` as JSON under `name`; after a crash at any point, load() returns the old value or the new one. */
+export function save(name: string, value: any): void {
+  saveTo(files, codec, name, value);
+}
+
+bindPlatform({
+  net: netAdapter(net),
+  handler: staticResource as Handler,
+  decode: codec.decode,
+  encode: codec.encode,
+  defaults: NODE_DEFAULTS,
+});

@@ -1,16 +1,12 @@
-// staticResource: files from the platform's storage (board flash, or a directory on Node), streamed.
+// Static files: a request path to a stored file (board flash, or a directory on Node), streamed, with
+// the asset pipeline's gzip variants, ETags and Cache-Control. The storage is passed in: each entry
+// point binds its own (src/espruino-static.ts, src/node.ts).
 import { HttpRequest } from "./core/request";
 import { BodyStream, HttpResponse } from "./core/response";
-import { Storage } from "./core/types";
+import { Files, Storage } from "./core/types";
 import { mimeType } from "./mime";
 import { findHeader } from "./core/headers";
 import { find } from "./core/text";
-import { platform } from "./server";
-
-/** Sets the storage staticResource, load and save use (the entry point sets the platform's own). */
-export function useStorage(storage: Storage): void {
-  platform.storage = storage;
-}
 
 function under(base: string, name: string): string {
   return !base ? name : base.charAt(base.length - 1) === "/" ? base + name : base + "/" + name;
@@ -61,8 +57,8 @@ export function acceptsGzip(acceptEncoding: string | undefined): boolean {
  * prepared the files, `name.gz` goes to clients that accept gzip, and the file's ETag answers
  * If-None-Match with 304. Cache-Control comes from the manifest, unless the handler set its own.
  */
-export function staticResource(request: HttpRequest, response: HttpResponse, staticBase?: string,
-                               defaultResource?: string, defaultMime?: string): void {
+export function serveStatic(files: Files, request: HttpRequest, response: HttpResponse, staticBase?: string,
+                            defaultResource?: string, defaultMime?: string): void {
   const headers = response.headers;
   if (request.method !== "GET" && request.method !== "HEAD") {
     response.status = 405;
@@ -71,7 +67,7 @@ export function staticResource(request: HttpRequest, response: HttpResponse, sta
     return;
   }
   // On a board "" is the Storage folder the asset pipeline writes to, never the root with its system files.
-  const base = staticBase || platform.staticBase;
+  const base = staticBase || files.base;
   const relative = resourceName(request.path, "", defaultResource || "index.html");
   if (relative === undefined) {
     response.status = 400;
@@ -80,10 +76,10 @@ export function staticResource(request: HttpRequest, response: HttpResponse, sta
   }
   if (!relative) return notFound(response);
   const name = under(base, relative);
-  const storage = platform.storage as Storage;
+  const storage = files.storage;
   // A name too long for the storage would be truncated into another file's name: it names nothing.
   const sizeOf = function (file: string): number | undefined {
-    if (file.length > platform.maxNameLength) return undefined;
+    if (file.length > files.maxNameLength) return undefined;
     if (storage.size) return storage.size(file);
     const content = storage.read(file);
     return content === undefined ? undefined : content.length;

@@ -4,7 +4,7 @@
 import test from "ava";
 import { readFileSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
-import { Board, BUNDLE, asUploadedModule, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
+import { Board, BUNDLE, LIBRARY, asUploadedModule, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
 import { httpRequest, rawRequest, waitForPort } from "./helpers/http";
 
 noticeSkips("espruino.test.ts");
@@ -40,7 +40,7 @@ for (const interpreter of interpreters) {
 
   run(`${label}: hello.js with picohttp from Storage, requests whole and in pieces`, async (t) => {
     const dir = tempDir();
-    writeStorage(dir, { picohttp: BUNDLE });
+    writeStorage(dir, { ...LIBRARY });
     const board = new Board(bin, dir, "var before = process.memory().usage;\n" + example("hello.js") +
       "\nvar after = process.memory().usage;\n");
     try {
@@ -79,7 +79,7 @@ for (const interpreter of interpreters) {
 
   run(`${label}: rest-store.js keeps its items in Storage across restarts`, async (t) => {
     const dir = tempDir();
-    writeStorage(dir, { picohttp: BUNDLE });
+    writeStorage(dir, { ...LIBRARY });
     let board = new Board(bin, dir, example("rest-store.js"));
     try {
       await waitForPort(8765);
@@ -109,7 +109,7 @@ for (const interpreter of interpreters) {
     writeFileSync(join(dir, "settings.src"), '{"password":"hunter2"}');
     // What a board's Storage holds besides the published files: the saved app with the WiFi password in
     // it, the ESP32's WiFi settings, the library, its limits and an app's saved state.
-    writeStorage(dir, { picohttp: BUNDLE, "www/index.html": join(dir, "index.src"), "www/app.js": join(dir, "app.src"),
+    writeStorage(dir, { ...LIBRARY, "www/index.html": join(dir, "index.src"), "www/app.js": join(dir, "app.src"),
       ".bootcde": join(dir, "secret.src"), ".wificfg": join(dir, "settings.src"), "picohttp.json": join(dir, "settings.src"),
       "control.json": join(dir, "settings.src"), "index.html": join(dir, "secret.src"), "www/.hidden": join(dir, "secret.src"),
       "www/state.json~": join(dir, "settings.src") });
@@ -136,7 +136,7 @@ for (const interpreter of interpreters) {
 
   run(`${label}: request fields, limits and a throwing handler, over real sockets`, async (t) => {
     const dir = tempDir();
-    writeStorage(dir, { picohttp: BUNDLE });
+    writeStorage(dir, { ...LIBRARY });
     const app = `var picohttp = require("picohttp");
 var server = new picohttp.HttpServer(8099, function (req, res) {
   if (req.path[0] === "throw") throw new Error("boom");

@@ -3,7 +3,7 @@
 // The interpreter stays up, every request gets a whole 200, a 503 or (stalled clients) a 408, none hangs,
 // the server serves normally afterwards and memory at rest comes back to its starting level.
 import test from "ava";
-import { Board, BUNDLE, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
+import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
 
 noticeSkips("flood.espruino.test.ts");
 
@@ -36,7 +36,7 @@ for (const interpreter of interpreters) {
     t.timeout(240000);
     const { request, slowClient, runLoad, freePort } = await load;
     const dir = tempDir();
-    writeStorage(dir, { picohttp: BUNDLE });
+    writeStorage(dir, { ...LIBRARY });
     const port = await freePort();
     const board = new Board(interpreter.bin as string, dir, APP(port));
     try {

@@ -1,6 +1,6 @@
 import test from "ava";
-import { HttpRequest, HttpResponse, platform } from "../src/node";
-import { HttpServer as RawHttpServer } from "../src/server";
+import { HttpRequest, HttpResponse, codec } from "../src/node";
+import { HttpServer as RawHttpServer } from "../src/server/server";
 import { parseResponse } from "../src/adapters/fake";
 import { fakeServer, wait } from "./helpers/fake";
 
@@ -107,7 +107,7 @@ test("ESP8266-sized pieces (268 bytes) carry a 6000-byte body intact", async (t)
   t.is(res.status, 200);
   // Not valid UTF-8: each byte that is not part of a character is kept (as U+DC80-U+DCFF), so the
   // bytes come back whole.
-  t.is(Buffer.from(platform.encode(received), "latin1").toString("latin1"), body);
+  t.is(Buffer.from(codec.encode(received), "latin1").toString("latin1"), body);
 });
 
 test("the body is read only with a valid Content-Length, and is cut at that length", async (t) => {

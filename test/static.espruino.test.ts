@@ -4,7 +4,7 @@ import test from "ava";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { gunzipSync } from "zlib";
-import { Board, BUNDLE, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
+import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
 import { httpRequest, waitForPort } from "./helpers/http";
 
 noticeSkips("static.espruino.test.ts");
@@ -37,7 +37,7 @@ async function boardWithSite(site: { [name: string]: string | Buffer }): Promise
   mkdirSync(source);
   for (const name in site) writeFileSync(join(source, name), site[name]);
   const prepared = prepareAssets(source, { base: "www", out: join(dir, "prepared") });
-  const files: { [name: string]: string } = { picohttp: BUNDLE };
+  const files: { [name: string]: string } = { ...LIBRARY };
   for (const f of prepared.files) files[f.name] = f.path;
   writeStorage(dir, files);
   return dir;

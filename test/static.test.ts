@@ -2,8 +2,8 @@ import test from "ava";
 import { mkdtempSync, mkdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { platform, staticResource, useStorage, memoryStorage, directoryStorage, Storage } from "../src/node";
-import { acceptsGzip, resourceName } from "../src/static";
+import { staticResource, useStorage, memoryStorage, directoryStorage, Storage } from "../src/node";
+import { acceptsGzip, resourceName, serveStatic } from "../src/static";
 import { fakeServer, wait } from "./helpers/fake";
 
 const big = (() => { let s = ""; for (let i = 0; i < 70000; i++) s += String.fromCharCode((i * 7) & 255); return s; })();
@@ -21,17 +21,11 @@ const files = {
   "www/noext": "no extension",
 };
 
+/** A server of `storage`'s files, bound the way an entry point binds its platform's (no shared state). */
 function serve(storage: Storage, base = "www", maxNameLength = Infinity) {
-  return fakeServer((req, res) => {
-    useStorage(storage);
-    platform.maxNameLength = maxNameLength;
-    staticResource(req, res, base);
-  }, { chunkSize: 512 });
+  const files = { storage, maxNameLength, base: "" };
+  return fakeServer((req, res) => serveStatic(files, req, res, base), { chunkSize: 512 });
 }
-
-test.afterEach(() => {
-  platform.maxNameLength = Infinity;
-});
 
 test("serves files with Content-Type and Content-Length, index.html for / and for a directory path", async (t) => {
   const { request } = serve(memoryStorage(files));

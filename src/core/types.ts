@@ -51,3 +51,12 @@ export interface TextCodec {
   /** The platform's text, or a Uint8Array, to bytes (a byte string). */
   encode(data: string | Uint8Array): string;
 }
+
+/** Where staticResource, load and save find files: each entry point binds its platform's. */
+export interface Files {
+  storage: Storage;
+  /** Storage silently truncates longer names (28 on a board): a longer one would alias another file. */
+  maxNameLength: number;
+  /** What staticResource's staticBase "" means: on a board the Storage folder "www", on Node the working directory. */
+  base: string;
+}

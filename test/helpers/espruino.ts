@@ -8,6 +8,13 @@ import * as net from "net";
 
 export const BUNDLE = resolve(__dirname, "../../dist/picohttp.js");
 
+/** The board build's Storage modules: the core and the feature modules it requires on first use. */
+export const LIBRARY: { [name: string]: string } = {
+  picohttp: BUNDLE,
+  "picohttp/static": resolve(__dirname, "../../dist/picohttp-static.js"),
+  "picohttp/store": resolve(__dirname, "../../dist/picohttp-store.js"),
+};
+
 export interface Interpreter {
   label: string;
   bin: string | undefined;

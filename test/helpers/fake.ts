@@ -1,6 +1,6 @@
 // A picohttp server on the fake network, configured the way the Node build configures it.
 import "../../src/node";
-import { HttpServer, Handler, ServerOptions } from "../../src/server";
+import { HttpServer, Handler, ServerOptions } from "../../src/server/server";
 import { FakeNet } from "../../src/adapters/fake";
 
 let nextPort = 1;

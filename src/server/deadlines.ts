@@ -1,0 +1,29 @@
+// Deadlines: one timer per server, while it holds connections, checks every connection's.
+import type { Connection } from "./connection";
+import type { HttpServer } from "./server";
+import { fail, finish } from "./writer";
+import { HANDLING, READING } from "./state";
+
+/** How often deadlines are checked, in milliseconds: a timeout fires up to this much late. */
+export const SWEEP_INTERVAL = 500;
+
+/** Acts on a deadline that has passed: 408 while reading, 503 for a handler, dropped while writing. */
+export function tick(c: Connection, time: number): void {
+  if (time < c._deadline) return;
+  const state = c._state;
+  if (state === READING) return fail(c, 408);
+  if (state === HANDLING) return fail(c, 503);
+  c._server.stats.timedOut++;
+  finish(c, true);
+}
+
+/** Starts checking the server's connections' deadlines; returns the timer. */
+export function startSweep(server: HttpServer): any {
+  const timer: any = setInterval(function () {
+    const time = Date.now();
+    const list = server._connections.slice();
+    for (let i = 0; i < list.length; i++) tick(list[i], time);
+  }, SWEEP_INTERVAL);
+  if (timer.unref) timer.unref();
+  return timer;
+}

@@ -1,0 +1,173 @@
+// HttpServer: its options, listening, and the counters an app can read. The platform (its `net`, text
+// codec, default handler and defaults) is bound by the entry point (src/espruino.ts, src/node.ts) with
+// bindPlatform, never imported here.
+import { HttpRequest } from "../core/request";
+import { HttpResponse } from "../core/response";
+import { NetModule, NetServer, Socket, TextCodec } from "../core/types";
+import type { Connection } from "./connection";
+import { accept, release } from "./admission";
+import { Tuning, tuning } from "./options";
+
+/** `handler(request, response, ...args)`; it may return a Promise, and the response is sent when it settles. */
+export type Handler = (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown;
+
+/** Everything after `port` and `handler`, as an alternative to the positional parameters. */
+export interface ServerOptions extends Partial<Tuning> {
+  /** Extra arguments passed to the handler after request and response. */
+  args?: any[];
+  /** true (default): requests are handled concurrently; false: one connection at a time, in order. */
+  threads?: boolean;
+  /** true (default): listen at once; false: call start(). */
+  start?: boolean;
+  /** true (default): the listening server keeps a Node process alive; false: it does not. */
+  block?: boolean;
+  /** Node only: the address to listen on (default: all). */
+  host?: string;
+  /** The `net` module to use (the platform's by default; a fake one in tests). */
+  net?: NetModule;
+  /** Told about handler errors, failures to listen and ignored options. */
+  onError?: (error: any, request?: HttpRequest) => void;
+}
+
+/** What an entry point provides for the platform it runs on. */
+export interface Platform extends TextCodec {
+  net: NetModule | undefined;
+  /** The handler of a server made without one: staticResource. */
+  handler: Handler;
+  /** Free heap in variables, after a garbage collection when `collect`; absent where it is not known. */
+  freeMemory?: (collect: boolean) => number;
+  /** Limits and timeouts that suit the platform. */
+  defaults: Tuning;
+}
+
+/** Counters an app can read to see how the server is doing. Cheap: a few numbers. */
+export interface ServerStats {
+  /** Connections accepted. */
+  connections: number;
+  /** Connections held now: being read, waiting their turn, handled or written. */
+  open: number;
+  /** The most connections open at once. */
+  peakConnections: number;
+  /** Requests passed to the handler. */
+  requests: number;
+  /** Responses by class: index 1 is 1xx ... index 5 is 5xx (index 0: other codes). */
+  responses: number[];
+  /** Connections turned away with 503 (queue full or memory low). */
+  rejected: number;
+  /** Connections that timed out (408, 503 for a handler, or dropped while writing). */
+  timedOut: number;
+  /** The lowest free memory seen (Espruino), or -1. */
+  lowestFree: number;
+}
+
+function printError(error: any): void {
+  console.log("picohttp:", error && error.stack ? error.stack : String(error));
+}
+
+/** An HTTP/1.0 server: one request per connection, answered and closed. */
+export class HttpServer {
+  port: number;
+  handler: Handler;
+  args: any[];
+  threads: boolean;
+  block: boolean;
+  host: string | undefined;
+  /** The limits and timeouts in force: the platform's defaults with the options laid over them. */
+  limits: Tuning;
+  stats: ServerStats = {
+    connections: 0, open: 0, peakConnections: 0, requests: 0, responses: [0, 0, 0, 0, 0, 0],
+    rejected: 0, timedOut: 0, lowestFree: -1,
+  };
+  onError: (error: any, request?: HttpRequest) => void;
+  net: NetModule | undefined;
+  /** @internal Set by the entry point for every server: see bindPlatform. */
+  _platform!: Platform;
+  /** @internal */
+  _listener: NetServer | undefined;
+  /** @internal Connections held: the first `maxConnections` are handled, the rest wait. */
+  _connections: Connection[] = [];
+  /** @internal The deadline timer, while there are connections. */
+  _sweep: any;
+
+  /**
+   * `new HttpServer(port = 80, handler = staticResource, args = [], threads = true, start = true, block = true)`,
+   * or `new HttpServer(port, handler, options)`.
+   */
+  constructor(port?: number, handler?: Handler, args?: any[] | ServerOptions, threads?: boolean, start?: boolean,
+              block?: boolean) {
+    // Compiled to ES5 for a board, a call without `new` would write these fields onto the global object.
+    if (!(this instanceof HttpServer)) throw new Error("picohttp: HttpServer is a class: use new HttpServer(...)");
+    let options: ServerOptions = {};
+    if (args && !(args instanceof Array)) {
+      options = args;
+      args = options.args;
+    }
+    this.onError = options.onError || printError;
+    const server = this;
+    this.limits = tuning(this._platform.defaults, options, function (error) { server._report(error); });
+    this.port = port === undefined ? 80 : port;
+    this.handler = handler || this._platform.handler;
+    this.args = (args as any[]) || [];
+    this.threads = threads !== undefined ? threads : options.threads !== false;
+    this.block = block !== undefined ? block : options.block !== false;
+    this.host = options.host;
+    this.net = options.net || this._platform.net;
+    if (start !== undefined ? start : options.start !== false) this.start();
+  }
+
+  /** Starts listening, if not already. Always returns, whatever `block` says. */
+  start(): this {
+    if (this._listener) return this;
+    const net = this.net;
+    const server = this;
+    if (!net) throw new Error("picohttp: no net module: pass one as options.net");
+    const listener = net.createServer(function (socket: Socket) { accept(server, socket); });
+    const failed = function (error: any) {
+      server._listener = undefined;
+      server._report(new Error("picohttp: cannot listen on port " + server.port + ": " + (error && (error.code || error.message) || error)));
+    };
+    if (listener.on) listener.on("error", failed);
+    try {
+      if (this.host) listener.listen(this.port, this.host);
+      else listener.listen(this.port);
+    } catch (error) {
+      failed(error); // Espruino throws here where Node emits 'error'
+      return this;
+    }
+    if (!this.block && listener.unref) listener.unref();
+    this._listener = listener;
+    return this;
+  }
+
+  /** Stops accepting connections; requests already received are still answered. */
+  close(): void {
+    const listener = this._listener;
+    this._listener = undefined;
+    if (listener) listener.close();
+  }
+
+  /** @internal */
+  _count(status: number): void {
+    const group = Math.floor(status / 100);
+    this.stats.responses[group >= 1 && group <= 5 ? group : 0]++;
+  }
+
+  /** @internal */
+  _report(error: any, request?: HttpRequest): void {
+    try {
+      this.onError(error, request);
+    } catch (ignored) {
+      // A failing error hook must not take the server down.
+    }
+  }
+
+  /** @internal A connection is over. */
+  _release(c: Connection): void {
+    release(this, c);
+  }
+}
+
+/** Binds a platform to every HttpServer: called once, by the entry point. */
+export function bindPlatform(platform: Platform): void {
+  HttpServer.prototype._platform = platform;
+}
