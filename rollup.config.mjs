@@ -25,7 +25,9 @@ export default [
         compress: { hoist_funs: true, passes: 2, unsafe_arrows: false },
         // Internal members start with "_": short names cost fewer variables on a board.
         mangle: { properties: { regex: /^_/ } },
-        format: { ascii_only: true },
+        // Short lines: an Error made in code from Storage copies its source line, up to the error's column,
+        // into RAM for the stack trace; deep into one 16 KB line that is more than a 1600-variable heap has.
+        format: { ascii_only: true, max_line_len: 160 },
       }),
     ],
   },

@@ -118,7 +118,9 @@ async function prepareCode(code, file) {
       "\nthis would fail on Espruino");
   }
   const { minify } = await import("terser");
-  const result = await minify(code, { ecma: 5, compress: false, mangle: true, format: { ascii_only: true } });
+  // Short lines: an Error made in code from Storage copies its source line, up to the error's column, for
+  // the stack trace (see the note in rollup.config.mjs).
+  const result = await minify(code, { ecma: 5, compress: false, mangle: true, format: { ascii_only: true, max_line_len: 160 } });
   return result.code;
 }
 
