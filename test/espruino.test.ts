@@ -2,6 +2,7 @@
 // and on a 1600-variable heap (an ESP8266's), with picohttp loaded from Storage (as `npm run flash` puts
 // it on a board) and uploaded to RAM (as the espruino tool does for a require()d module).
 import test from "ava";
+import * as net from "net";
 import { readFileSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { Board, BUNDLE, LIBRARY, asUploadedModule, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
@@ -140,11 +141,19 @@ for (const interpreter of interpreters) {
     const app = `var picohttp = require("picohttp");
 var server = new picohttp.HttpServer(8099, function (req, res) {
   if (req.path[0] === "throw") throw new Error("boom");
+  if (req.path[0] === "badstatus") { res.status = "200\\r\\nSet-Cookie: admin=1\\r\\n\\r\\n<html>"; return; }
+  if (req.path[0] === "circular") { var loop = { a: 1 }; loop.self = loop; res.data = loop; return; }
+  if (req.path[0] === "keys") { res.data = { q: req.query, h: req.headers }; return; }
   if (req.path[0] === "async") return new Promise(function (ok) { setTimeout(function () { res.data = "later"; ok(); }, 20); });
   res.status = req.path[0] === "teapot" ? 418 : 200;
   res.data = JSON.stringify([req.method, req.path, req.query, req.protocol, req.header("x-b"), req.data]);
-}, { onError: function () {} });
+}, { onError: function (e) { errors.push(String(e && e.message)); } });
+var errors = [];
+// A port another process holds: Espruino's listen() throws; the failure must reach onError instead.
+var listenFailure = "none";
+new picohttp.HttpServer(8096, function () {}, { onError: function (e) { listenFailure = String(e && e.message); } });
 `;
+    const holder = net.createServer().listen(8096, "0.0.0.0");
     const board = new Board(bin, dir, app);
     try {
       await waitForPort(8099);
@@ -152,6 +161,19 @@ var server = new picohttp.HttpServer(8099, function (req, res) {
       t.deepEqual(JSON.parse(echo.text), ["BREW", ["a", "b c", ""], { q: "1", w: "x y", f: "" }, "HTTP/1.1", "v", "data!"]);
       t.is((await httpRequest(8099, "/teapot")).status, 418);
       t.is((await httpRequest(8099, "/throw")).status, 500);
+      t.regex(await board.evaluate("listenFailure"), /cannot listen on port 8096: .*Unable to create socket/);
+      // Errors made inside the library (from Storage) must not exhaust a small heap: see rollup.config.mjs.
+      const splitting = await rawRequest(8099, "GET /badstatus HTTP/1.0\r\n\r\n");
+      t.is(splitting, "HTTP/1.0 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 21\r\n\r\nInternal Server Error");
+      t.is((await httpRequest(8099, "/circular")).status, 500);
+      t.deepEqual(await board.evaluate("errors.slice(-2).map(function (m) { return m.substr(0, 30); })"),
+        ["picohttp: not a status code: \"", "picohttp: circular data cannot"]);
+      // Names Espruino keeps hidden are dropped, as on Node; the others arrive.
+      const keys = await httpRequest(8099, "/keys?constructor=1&hasOwnProperty=2&__proto__=3&toString=4",
+        { headers: { constructor: "x", hasOwnProperty: "y", toString: "z" } });
+      t.deepEqual(JSON.parse(keys.text).q, { hasOwnProperty: "2", toString: "4" });
+      t.is(JSON.parse(keys.text).h.hasOwnProperty, "y");
+      t.false(Object.keys(JSON.parse(keys.text).h).includes("constructor"));
       t.is((await httpRequest(8099, "/async")).text, "later");
       t.regex(await rawRequest(8099, "GARBAGE\r\n\r\n"), /^HTTP\/1\.0 400 /);
       t.regex(await rawRequest(8099, "GET /" + "x".repeat(600) + " HTTP/1.0\r\n\r\n"), /^HTTP\/1\.0 414 /);
@@ -165,12 +187,13 @@ var server = new picohttp.HttpServer(8099, function (req, res) {
       t.regex(await board.evaluate("(function () { try { require('picohttp').HttpServer(8098); return 'no error'; } " +
         "catch (e) { return e.message; } })()"), /use new HttpServer/);
       const baseline = await board.memoryUsage();
-      for (let i = 0; i < 30; i++) await httpRequest(8099, "/x?i=" + i);
+      for (let i = 0; i < 30; i++) await httpRequest(8099, (i % 3 ? "/x?i=" : "/badstatus?i=") + i);
       const after = await board.memoryUsage();
       t.log(`${label}: usage ${baseline} before 30 requests, ${after} after`);
       t.true(after <= baseline + 5, `memory grew from ${baseline} to ${after}`);
       t.true(board.alive);
     } finally {
+      holder.close();
       await board.stop();
     }
   });
