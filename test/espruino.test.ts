@@ -147,7 +147,7 @@ var server = new picohttp.HttpServer(8099, function (req, res) {
   if (req.path[0] === "async") return new Promise(function (ok) { setTimeout(function () { res.data = "later"; ok(); }, 20); });
   res.status = req.path[0] === "teapot" ? 418 : 200;
   res.data = JSON.stringify([req.method, req.path, req.query, req.protocol, req.header("x-b"), req.data]);
-}, { onError: function (e) { errors.push(String(e && e.message)); } });
+}, { onError: function (e) { errors.push(String(e && e.message)); if (errors.length > 2) errors.shift(); } });
 var errors = [];
 // A port another process holds: Espruino's listen() throws; the failure must reach onError instead.
 var listenFailure = "none";
