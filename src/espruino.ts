@@ -2,7 +2,7 @@
 // HttpResponse over Espruino's `net`. Static files and load/save are modules of their own
 // ("picohttp/static", "picohttp/store"), required on first use: an app that does not use them does not
 // pay for them. Only what an app calls is exported: each function alive costs memory on a board.
-import { HttpServer, Handler, bindPlatform } from "./server/server";
+import { HttpServer, Handler, printError } from "./server/server";
 import { BOARD_DEFAULTS, tuning } from "./server/options";
 
 export { HttpServer } from "./server/server";
@@ -40,7 +40,7 @@ export function save(name: string, value: any): void {
   return feature("picohttp/store").save(name, value);
 }
 
-bindPlatform({
+HttpServer.prototype._platform = {
   // Espruino's sockets already deliver byte strings and close the way picohttp expects: no adapter.
   net: require("net"),
   handler: staticResource as Handler,
@@ -53,7 +53,5 @@ bindPlatform({
   decode: function (bytes) { return bytes; },
   freeMemory: function (collect) { return process.memory(collect).free; },
   // The board's own limits, written to Storage by `npm run flash` from boards/<board>.json.
-  defaults: tuning(BOARD_DEFAULTS, require("Storage").readJSON("picohttp.json", true) || {}, function (error) {
-    console.log(error.message + " (in picohttp.json)");
-  }),
-});
+  defaults: tuning(BOARD_DEFAULTS, require("Storage").readJSON("picohttp.json", true) || {}, printError),
+};

@@ -2,7 +2,7 @@
 // Everything is in this one bundle; picohttp/static and picohttp/store name the same parts as on a board.
 import * as net from "net";
 import { isUtf8 } from "buffer";
-import { Handler, bindPlatform } from "./server/server";
+import { Handler, HttpServer } from "./server/server";
 import { NODE_DEFAULTS } from "./server/options";
 import { netAdapter } from "./adapters/net";
 import { directoryStorage } from "./storage/directory";
@@ -108,10 +108,10 @@ export function save(name: string, value: any): void {
   saveTo(files, codec, name, value);
 }
 
-bindPlatform({
+HttpServer.prototype._platform = {
   net: netAdapter(net),
   handler: staticResource as Handler,
   decode: codec.decode,
   encode: codec.encode,
   defaults: NODE_DEFAULTS,
-});
+};

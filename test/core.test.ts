@@ -1,9 +1,10 @@
 import test from "ava";
 import { checkIncompleteHead, findHeadEnd, parseHead, Limits, RequestHead } from "../src/core/parser";
 import { parseTarget, percentDecode } from "../src/core/url";
-import { reasonPhrase, statusCode } from "../src/core/status";
+import { reasonPhrase } from "../src/core/status";
+import { HttpResponse } from "../src/core/response";
 import { find } from "../src/core/text";
-import { errorResponse, jsonText, serializeHead } from "../src/core/serializer";
+import { errorResponse, jsonText, prepareResponse, serializeHead } from "../src/core/serializer";
 import { mimeType } from "../src/mime";
 
 const limits: Limits = { maxRequestLine: 100, maxHeaderBytes: 300, maxHeaders: 5, maxBody: 1000 };
@@ -114,15 +115,20 @@ test("parseTarget decodes through the platform's decoder", (t) => {
   t.deepEqual(target.query, { "kéy": "väl" });
 });
 
-test("statusCode takes three-digit codes, as numbers or digit strings, and nothing else", (t) => {
-  t.is(statusCode(undefined), 200);
-  t.is(statusCode(null), 200);
-  t.is(statusCode(204), 204);
-  t.is(statusCode("204"), 204);
-  t.is(statusCode(999), 999);
-  t.is(statusCode(100), 100);
+test("prepareResponse takes three-digit codes, as numbers or digit strings, and nothing else", (t) => {
+  const statusLine = (status: unknown) => {
+    const response = new HttpResponse();
+    (response as any).status = status;
+    return prepareResponse(response, false, (text) => String(text), { _data: "", _stream: undefined, _length: -1 }).split("\r\n")[0];
+  };
+  t.is(statusLine(undefined), "HTTP/1.0 200 OK");
+  t.is(statusLine(null), "HTTP/1.0 200 OK");
+  t.is(statusLine(204), "HTTP/1.0 204 No Content");
+  t.is(statusLine("204"), "HTTP/1.0 204 No Content");
+  t.is(statusLine(999), "HTTP/1.0 999 Unknown");
+  t.is(statusLine(100), "HTTP/1.0 100 Continue");
   for (const bad of [0, 99, 1000, 200.5, NaN, Infinity, -200, "abc", "", " 200", "2e2", "200\r\nSet-Cookie: a=1", true, {}, []]) {
-    t.is(statusCode(bad), -1, JSON.stringify(String(bad)));
+    t.throws(() => statusLine(bad), { message: /not a status code/ }, JSON.stringify(String(bad)));
   }
 });
 

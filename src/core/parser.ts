@@ -39,27 +39,15 @@ export function findHeadEnd(buffer: string, from: number): number {
   return -1;
 }
 
-/** How many CR and LF bytes precede the request line: a server should ignore empty lines there. */
-export function blankLines(buffer: string): number {
-  let start = 0;
-  while (buffer.charCodeAt(start) === 13 || buffer.charCodeAt(start) === 10) start++;
-  return start;
-}
-
-/** The length of the line ending at the LF at `end`, without its CR. */
-function lineLength(text: string, start: number, end: number): number {
-  return end - start - (end > start && text.charCodeAt(end - 1) === 13 ? 1 : 0);
-}
-
 /**
  * Checks an incomplete header section (starting at its request line) against the limits. Returns 0
  * while it may still grow, else the status to answer with.
  */
 export function checkIncompleteHead(buffer: string, limits: Limits): number {
-  const lineEnd = buffer.indexOf("\n");
-  // Without its LF yet, the line may still end in the CR that comes with it.
-  const line = lineEnd >= 0 ? lineLength(buffer, 0, lineEnd) : lineLength(buffer, 0, buffer.length);
-  if (line > limits.maxRequestLine) return 414;
+  let end = buffer.indexOf("\n");
+  // Without its LF yet, the line may still end in the CR that comes with it; with it, the CR is not counted.
+  if (end < 0) end = buffer.length;
+  if (end - (buffer.charCodeAt(end - 1) === 13 ? 1 : 0) > limits.maxRequestLine) return 414;
   return buffer.length > limits.maxHeaderBytes ? 431 : 0;
 }
 
@@ -80,10 +68,12 @@ function lengthValue(value: string): number {
  * Methods, header names and protocols are not validated: they pass through as sent.
  */
 export function parseHead(head: string, limits: Limits): RequestHead | number {
-  let start = blankLines(head);
+  // A server should ignore empty lines before the request line.
+  let start = 0;
+  while (head.charCodeAt(start) === 13 || head.charCodeAt(start) === 10) start++;
   let end = head.indexOf("\n", start);
   if (end < 0) return 400;
-  if (lineLength(head, start, end) > limits.maxRequestLine) return 414;
+  if (end - start - (head.charCodeAt(end - 1) === 13 ? 1 : 0) > limits.maxRequestLine) return 414;
   if (head.length > limits.maxHeaderBytes) return 431;
   // Native trim: far cheaper on Espruino than a loop in JavaScript.
   const line = head.substring(start, end).trim();

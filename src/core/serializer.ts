@@ -1,14 +1,9 @@
 // Turning an HttpResponse into the bytes of its head and body. Every head the server sends, its own
 // error answers included, is written by serializeHead.
-import { reasonPhrase, statusCode } from "./status";
+import { reasonPhrase } from "./status";
 import { BodyStream, HttpResponse } from "./response";
 import { findHeader } from "./headers";
 import { find, plainKey } from "./text";
-
-/** Statuses that never carry a body, nor a Content-Length. */
-export function hasNoBody(status: number): boolean {
-  return status < 200 || status === 204 || status === 304;
-}
 
 /** A header name or value that cannot break the head: CR and LF are removed. */
 function headerText(value: string | number): string {
@@ -53,7 +48,15 @@ export function errorResponse(status: number): string {
  */
 export function jsonText(value: unknown): string {
   let json = JSON.stringify(value);
-  if (find(json, " ... ") >= 0 && /*#__NOINLINE__*/ circular(json)) throw new Error("picohttp: circular data cannot be sent as JSON");
+  if (find(json, " ... ") >= 0) {
+    let quoted = false;
+    for (let i = 0; i < json.length; i++) {
+      const c = json.charAt(i);
+      if (c === "\\") i++;
+      else if (c === '"') quoted = !quoted;
+      else if (!quoted && c === " " && json.substr(i, 5) === " ... ") throw new Error("picohttp: circular data cannot be sent as JSON");
+    }
+  }
   let at = find(json, "\\u00");
   if (at < 0) return json;
   let out = "";
@@ -72,72 +75,58 @@ export function jsonText(value: unknown): string {
   return out + json.substring(from);
 }
 
-/** Whether Espruino's JSON text holds its mark for a circular reference outside any string. */
-function circular(json: string): boolean {
-  let quoted = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charAt(i);
-    if (c === "\\") i++;
-    else if (c === '"') quoted = !quoted;
-    else if (!quoted && c === " " && json.substr(i, 5) === " ... ") return true;
-  }
-  return false;
-}
-
-export interface PreparedBody {
-  /** The whole body as bytes, or the stream to read it from. */
-  bytes?: string;
-  stream?: BodyStream;
+/** Where a response's body goes: the bytes, or a stream and its length (a connection). */
+export interface BodyTarget {
+  _data: string;
+  _stream: BodyStream | undefined;
   /** Content-Length, or -1 for none. */
-  length: number;
-}
-
-/** Converts `response.data` to bytes or a stream, following ResponseData's rules. `encode` is the platform's. */
-export function prepareBody(response: HttpResponse, encode: (data: string | Uint8Array) => string): PreparedBody {
-  let data: any = response.data;
-  if (data === undefined || data === null) data = "";
-  if (typeof data === "function" || typeof data.read === "function") {
-    // A stream's length: its own, or else the Content-Length the handler set, or none.
-    let length = data.read && typeof data.length === "number" ? data.length : -1;
-    const name = findHeader(response.headers, "Content-Length");
-    if (length < 0 && name !== undefined) length = parseInt(String(response.headers[name]), 10);
-    return { stream: data.read ? data : { read: data }, length: length >= 0 ? length : -1 };
-  }
-  if (data instanceof ArrayBuffer) data = new Uint8Array(data);
-  if (typeof data === "object" && !(data instanceof Uint8Array)) {
-    if (findHeader(response.headers, "Content-Type") === undefined) {
-      response.headers["Content-Type"] = "application/json";
-    }
-    data = jsonText(data);
-  }
-  const bytes = encode(typeof data === "object" ? data : String(data));
-  return { bytes: bytes, length: bytes.length };
-}
-
-/** A response ready for the wire: its head, and its body as bytes or a stream (none for HEAD and bodiless statuses). */
-export interface PreparedResponse extends PreparedBody {
-  head: string;
+  _length: number;
 }
 
 /**
- * The head and body of what the handler filled in. Throws, for a 500, when `status` is not a three-digit
- * code or the data cannot be sent. `headOnly`: a HEAD request, answered with the head alone.
+ * The head of what the handler filled in, its body put in `target` following ResponseData's rules (none
+ * for HEAD and for 1xx, 204 and 304). Throws, for a 500, when `status` is not a three-digit code or the
+ * data cannot be sent. `encode` is the platform's.
  */
-export function prepareResponse(response: HttpResponse, headOnly: boolean,
-                                encode: (data: string | Uint8Array) => string): PreparedResponse {
-  const status = statusCode(response.status);
-  if (status < 0) throw new Error("picohttp: not a status code: " + JSON.stringify(String(response.status)));
-  const body = prepareBody(response, encode);
-  const bodiless = hasNoBody(status);
-  const prepared: PreparedResponse = {
-    head: serializeHead(response.protocol, status, response.headers, bodiless ? -1 : body.length),
-    length: body.length,
-  };
-  if (!headOnly && !bodiless) {
-    prepared.bytes = body.bytes;
-    prepared.stream = body.stream;
-  } else if (body.stream && body.stream.close) {
-    body.stream.close();
+export function prepareResponse(response: HttpResponse, headOnly: boolean, encode: (data: string | Uint8Array) => string,
+                                target: BodyTarget): string {
+  // The status line must stay one line whatever a handler puts there: a three-digit code (100-999), as a
+  // number or a string of digits ("204" is 204); undefined is 200. Anything else is the handler's error.
+  const given: any = response.status;
+  const status = given === undefined || given === null ? 200 : Number(given);
+  if (!(typeof given === "number" || typeof given === "string" && String(status) === given || given == null) ||
+      !(status >= 100 && status <= 999 && status % 1 === 0)) {
+    throw new Error("picohttp: not a status code: " + JSON.stringify(String(given)));
   }
-  return prepared;
+  const headers = response.headers;
+  let data: any = response.data;
+  let length = -1;
+  if (data === undefined || data === null) data = "";
+  if (typeof data === "function" || typeof data.read === "function") {
+    // A stream's length: its own, or else the Content-Length the handler set, or none.
+    if (data.read && typeof data.length === "number") length = data.length;
+    const name = findHeader(headers, "Content-Length");
+    if (length < 0 && name !== undefined) length = parseInt(String(headers[name]), 10);
+    if (!(length >= 0)) length = -1;
+    target._stream = data.read ? data : { read: data };
+    target._data = "";
+  } else {
+    if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+    if (typeof data === "object" && !(data instanceof Uint8Array)) {
+      if (findHeader(headers, "Content-Type") === undefined) headers["Content-Type"] = "application/json";
+      data = jsonText(data);
+    }
+    target._data = encode(typeof data === "object" ? data : String(data));
+    length = target._data.length;
+  }
+  target._length = length;
+  // Statuses that never carry a body, nor a Content-Length.
+  const bodiless = status < 200 || status === 204 || status === 304;
+  if (headOnly || bodiless) {
+    const stream = target._stream;
+    target._stream = undefined;
+    target._data = "";
+    if (stream && stream.close) stream.close();
+  }
+  return serializeHead(response.protocol, status, headers, bodiless ? -1 : length);
 }

@@ -1,16 +1,5 @@
 import { find } from "./text";
 
-/**
- * A handler's `status` as a three-digit code (100-999), or -1 when it is none: the status line must stay
- * one line whatever a handler puts there. A string of digits counts ("204" is 204); undefined is 200.
- */
-export function statusCode(status: unknown): number {
-  if (status === undefined || status === null) return 200;
-  const code = Number(status);
-  const valid = typeof status === "number" || (typeof status === "string" && String(code) === status);
-  return valid && code >= 100 && code <= 999 && code % 1 === 0 ? code : -1;
-}
-
 /** The standard reason phrase for a status code (100-999), or a generic one for its class. */
 export function reasonPhrase(status: number): string {
   // Espruino lexes a function's text each time it runs: the common case skips the table.

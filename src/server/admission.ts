@@ -6,11 +6,7 @@ import { Connection, attach, handleLater } from "./connection";
 import type { HttpServer } from "./server";
 import { endSocket } from "./writer";
 import { startSweep } from "./deadlines";
-import { READY } from "./state";
-
-function slots(server: HttpServer): number {
-  return server.threads ? server.limits.maxConnections : 1;
-}
+import { READING, READY } from "./state";
 
 /** A new client: admitted, queued, or turned away. */
 export function accept(server: HttpServer, socket: Socket): void {
@@ -26,12 +22,18 @@ export function accept(server: HttpServer, socket: Socket): void {
     if (free < limits.minFreeMemory) free = freeMemory(true);
     if (stats.lowestFree < 0 || free < stats.lowestFree) stats.lowestFree = free;
   }
-  if (connections.length >= slots(server) + limits.maxQueue || (free >= 0 && free < limits.minFreeMemory)) {
+  const slots = server.threads ? limits.maxConnections : 1;
+  if (connections.length >= slots + limits.maxQueue || (free >= 0 && free < limits.minFreeMemory)) {
     return reject(server, socket);
   }
-  const c = new Connection(server, socket);
+  const now = Date.now();
+  const expires = now + limits.requestTimeout;
+  const c: Connection = {
+    _server: server, _socket: socket, _state: READING, _admitted: false, _data: "", _at: 0, _head: undefined,
+    _stream: undefined, _length: -1, _expires: expires, _deadline: Math.min(now + limits.headerTimeout, expires),
+  };
   attach(c);
-  c._admitted = connections.push(c) <= slots(server);
+  c._admitted = connections.push(c) <= slots;
   stats.connections++;
   stats.open = connections.length;
   if (connections.length > stats.peakConnections) stats.peakConnections = connections.length;
@@ -62,7 +64,7 @@ export function release(server: HttpServer, c: Connection): void {
     }
   }
   server.stats.open = connections.length;
-  const admitted = slots(server);
+  const admitted = server.threads ? server.limits.maxConnections : 1;
   for (let i = 0; i < connections.length && i < admitted; i++) {
     const next = connections[i];
     if (!next._admitted) {

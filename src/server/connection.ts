@@ -4,42 +4,36 @@
 // are held on it (its lock count saturates; see ../shared/PLATFORM.md), and each method frame locks
 // `this` twice, while an object passed as an argument is not locked at all. So call chains here may
 // be as deep as they need, and the connection is still freed.
-import { RequestHead, blankLines, checkIncompleteHead, findHeadEnd, parseHead } from "../core/parser";
+import { RequestHead, checkIncompleteHead, findHeadEnd, parseHead } from "../core/parser";
 import { parseTarget } from "../core/url";
 import { HttpRequest } from "../core/request";
 import { BodyStream, HttpResponse } from "../core/response";
 import { prepareResponse } from "../core/serializer";
-import { statusCode } from "../core/status";
 import { Socket } from "../core/types";
 import type { HttpServer } from "./server";
 import { fail, finish, write } from "./writer";
 import { HANDLING, READING, READY, WRITING } from "./state";
 
-/** One client connection. Kept small: on a board every field costs memory. */
-export class Connection {
+/**
+ * One client connection: a plain object (made in admission.ts), not a class, for the lock reason above
+ * and because on a board every field, and every function, costs memory.
+ */
+export interface Connection {
   _server: HttpServer;
   _socket: Socket;
-  _state = READING;
-  _admitted = false;
+  _state: number;
+  _admitted: boolean;
   /** The request received so far; then its body; then the response body still to send. */
-  _data = "";
+  _data: string;
   /** How far the head has been scanned; then how much of the response body has been sent. */
-  _at = 0;
+  _at: number;
   _head: RequestHead | undefined;
   _stream: BodyStream | undefined;
   /** The response's Content-Length, or -1. */
-  _length = -1;
+  _length: number;
   /** When the request must be complete (headers and body), whatever pace the client keeps. */
   _expires: number;
   _deadline: number;
-
-  constructor(server: HttpServer, socket: Socket) {
-    this._server = server;
-    this._socket = socket;
-    const now = Date.now();
-    this._expires = now + server.limits.requestTimeout;
-    this._deadline = Math.min(now + server.limits.headerTimeout, this._expires);
-  }
 }
 
 /** Takes a piece of the request; true once it is complete and may be handled now. */
@@ -50,7 +44,9 @@ export function receive(c: Connection, chunk: string): boolean {
   let buffer = c._data;
   let head = c._head;
   if (!head) {
-    const blank = blankLines(buffer);
+    // Empty lines before the request line are ignored (and would look like the end of the head).
+    let blank = 0;
+    while (buffer.charCodeAt(blank) === 13 || buffer.charCodeAt(blank) === 10) blank++;
     if (blank) buffer = c._data = buffer.substring(blank);
     const end = findHeadEnd(buffer, c._at);
     if (end < 0) {
@@ -109,7 +105,7 @@ export function handle(c: Connection): void {
       respond(c, request, response);
     }
   } catch (error) {
-    failHandler(c, request, error);
+    fail(c, 500, request, error);
   }
 }
 
@@ -121,33 +117,24 @@ function whenSettled(c: Connection, result: any, request: HttpRequest, response:
   result.then(function () {
     respond(c, request, response);
   }, function (error: any) {
-    failHandler(c, request, error);
+    fail(c, 500, request, error);
   });
 }
 
 /** Sends the response the handler filled in. */
 export function respond(c: Connection, request: HttpRequest, response: HttpResponse): void {
   if (c._state !== HANDLING) return; // timed out, or the client went away
-  let prepared;
+  let head;
   try {
-    prepared = prepareResponse(response, request.method === "HEAD", c._server._platform.encode);
+    head = prepareResponse(response, request.method === "HEAD", c._server._platform.encode, c);
   } catch (error) {
-    return failHandler(c, request, error);
+    return fail(c, 500, request, error);
   }
-  c._server._count(statusCode(response.status));
+  // The status is valid, or prepareResponse would have thrown.
+  c._server._count(response.status == null ? 200 : Number(response.status));
   c._state = WRITING;
-  c._data = prepared.bytes || "";
   c._at = 0;
-  c._stream = prepared.stream;
-  c._length = prepared.length;
-  write(c, prepared.head);
-}
-
-/** The handler failed (threw, rejected, or filled in a response that cannot be sent): 500. */
-function failHandler(c: Connection, request: HttpRequest, error: any): void {
-  if (c._state !== HANDLING) return;
-  c._server._report(error, request);
-  fail(c, 500);
+  write(c, head);
 }
 
 /** Handles a connection that got its place after waiting, on a later tick (not from inside the one that left). */
@@ -165,22 +152,21 @@ function onDrain(this: any): void {
   const c: Connection = this._connection;
   if (c && c._state === WRITING) write(c, "");
 }
-function onEnd(this: any): void {
-  // The client has finished sending: if its request is still incomplete, it never will be.
+function onEndOrClose(this: any, hadError?: boolean): void {
   const c: Connection = this._connection;
-  if (c && c._state === READING) finish(c, true);
-}
-function onClose(this: any): void {
-  const c: Connection = this._connection;
-  if (c) finish(c, undefined);
+  if (!c) return;
+  // 'close' (with hadError) ends everything; 'end' (without) says the client has finished sending: if
+  // its request is still incomplete, it never will be.
+  if (hadError !== undefined) finish(c, undefined);
+  else if (c._state === READING) finish(c, true);
 }
 
-/** Ties the connection to its socket's events. */
+/** Ties a new connection to its socket's events. */
 export function attach(c: Connection): void {
   const socket: any = c._socket;
   socket._connection = c;
   socket.on("data", onData);
   socket.on("drain", onDrain);
-  socket.on("end", onEnd);
-  socket.on("close", onClose);
+  socket.on("end", onEndOrClose);
+  socket.on("close", onEndOrClose);
 }

@@ -60,7 +60,8 @@ export interface ServerStats {
   lowestFree: number;
 }
 
-function printError(error: any): void {
+/** The default onError: the error on the console. */
+export function printError(error: any): void {
   console.log("picohttp:", error && error.stack ? error.stack : String(error));
 }
 
@@ -80,7 +81,7 @@ export class HttpServer {
   };
   onError: (error: any, request?: HttpRequest) => void;
   net: NetModule | undefined;
-  /** @internal Set by the entry point for every server: see bindPlatform. */
+  /** @internal The platform: set once on the prototype by the entry point (src/espruino.ts, src/node.ts). */
   _platform!: Platform;
   /** @internal */
   _listener: NetServer | undefined;
@@ -167,7 +168,3 @@ export class HttpServer {
   }
 }
 
-/** Binds a platform to every HttpServer: called once, by the entry point. */
-export function bindPlatform(platform: Platform): void {
-  HttpServer.prototype._platform = platform;
-}

@@ -2,15 +2,26 @@
 // sent the last (on Espruino a socket's buffer has no bound but RAM), and ending the connection.
 import { errorResponse } from "../core/serializer";
 import type { Connection } from "./connection";
+import type { HttpRequest } from "../core/request";
 import { CLOSED, HANDLING, WRITING } from "./state";
 
-/** Answers with a bare status (an error the client or the server caused) and closes. */
-export function fail(c: Connection, status: number): void {
+/**
+ * Answers with a bare status (an error the client or the server caused) and closes. With `request`, the
+ * handler failed (threw, rejected, or filled in a response that cannot be sent): `error` is reported,
+ * unless the connection is past its handler already (timed out, or the client went away).
+ */
+export function fail(c: Connection, status: number, request?: HttpRequest, error?: any): void {
   const server = c._server;
+  if (request) {
+    if (c._state !== HANDLING) return;
+    server._report(error, request);
+  }
   if (status === 408 || (status === 503 && c._state === HANDLING)) server.stats.timedOut++;
   server._count(status);
   c._state = WRITING;
-  endStream(c);
+  const stream = c._stream;
+  c._stream = undefined;
+  if (stream && stream.close) stream.close();
   c._data = "";
   c._at = 0;
   c._length = -1;
@@ -48,7 +59,8 @@ export function write(c: Connection, head: string): void {
         }
         if (!read || c._at === c._length) {
           if (c._at < c._length) c._server._report(new Error("picohttp: a stream ended " + (c._length - c._at) + " bytes short of its length"));
-          endStream(c);
+          c._stream = undefined;
+          if (stream.close) stream.close();
         }
       }
       c._deadline = Date.now() + c._server.limits.writeTimeout;
@@ -68,12 +80,6 @@ export function write(c: Connection, head: string): void {
   }
 }
 
-function endStream(c: Connection): void {
-  const stream = c._stream;
-  c._stream = undefined;
-  if (stream && stream.close) stream.close();
-}
-
 /**
  * The connection is over: the socket is ended (`drop`: at once, unsent data dropped) unless it has
  * closed already (`drop` undefined), and the connection's place goes to the next. The place is not
@@ -82,7 +88,9 @@ function endStream(c: Connection): void {
 export function finish(c: Connection, drop: boolean | undefined): void {
   if (c._state === CLOSED) return;
   c._state = CLOSED;
-  endStream(c);
+  const stream = c._stream;
+  c._stream = undefined;
+  if (stream && stream.close) stream.close();
   c._data = "";
   c._head = undefined;
   const socket: any = c._socket;
