@@ -5,10 +5,36 @@ import { resolve } from "path";
 
 const checker = import("../scripts/check-bundle.mjs");
 
-test("the board bundle passes the Espruino dialect check", async (t) => {
+const BOARD_BUNDLES = ["picohttp.js", "picohttp-static.js", "picohttp-store.js"];
+
+test("the board bundles pass the Espruino dialect check", async (t) => {
   const { checkSource } = await checker;
-  const problems = checkSource(readFileSync(resolve(__dirname, "../dist/picohttp.js"), "utf8"));
-  t.deepEqual(problems, []);
+  for (const name of BOARD_BUNDLES) {
+    const problems = checkSource(readFileSync(resolve(__dirname, "../dist", name), "utf8"));
+    t.deepEqual(problems, [], name);
+  }
+});
+
+test("the feature modules take what they share from the core, not a copy of it", (t) => {
+  for (const name of ["picohttp-static.js", "picohttp-store.js"]) {
+    const source = readFileSync(resolve(__dirname, "../dist", name), "utf8");
+    t.regex(source, /require\("picohttp"\)/, name);
+    t.false(source.includes("function find"), name);
+    t.false(source.includes("|100Continue"), name);
+  }
+  // The core carries no static-file or storage code: it loads those modules on first use.
+  const core = readFileSync(resolve(__dirname, "../dist/picohttp.js"), "utf8");
+  t.regex(core, /require\("picohttp\/static"\)|"picohttp\/static"/);
+  t.false(core.includes("text/html"), "no MIME table in the core");
+  t.false(core.includes(".manifest"), "no asset manifest in the core");
+});
+
+test("on Node, picohttp/static and picohttp/store name the main entry's functions", (t) => {
+  const main = require("picohttp");
+  t.is(require("picohttp/static").staticResource, main.staticResource);
+  t.is(require("picohttp/static").useStorage, main.useStorage);
+  t.is(require("picohttp/store").load, main.load);
+  t.is(require("picohttp/store").save, main.save);
 });
 
 test("the check catches each construct Espruino cannot run", async (t) => {

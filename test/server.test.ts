@@ -466,3 +466,11 @@ test("a slow body is cut off by requestTimeout however steadily it trickles", as
   t.true(Date.now() - started < 2500, `cut off after ${Date.now() - started} ms`);
   t.is(server.stats.open, 0);
 });
+
+test("an option that is not one, or not a number where one is due, is reported and ignored", (t) => {
+  const reported: string[] = [];
+  const { server } = fakeServer(echo, { maxConection: 3, maxBody: "big", chunkSize: 100, onError: (error) => { reported.push(error.message); } } as any);
+  t.deepEqual(reported, ["picohttp: ignored option maxConection: unknown", "picohttp: ignored option maxBody: not a number"]);
+  t.is(server.limits.chunkSize, 100);
+  t.is(server.limits.maxBody, 1048576);
+});
