@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { readArguments } from "./lib/args.mjs";
 
 export const MAX_NAME = 28;
 export const MANIFEST = ".manifest";
@@ -102,28 +103,29 @@ export function upload(files, { port, board, extra = [] }) {
   return result.stdout;
 }
 
+const OPTIONS = {
+  base: { type: "string", default: "" },
+  out: { type: "string" },
+  cache: { type: "string" },
+  "immutable-cache": { type: "string" },
+  upload: { type: "boolean" },
+  port: { type: "string" },
+  board: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
 function main(argv) {
-  const options = { base: "" };
-  let source;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
-      return argv[++i];
-    };
-    if (arg === "--base") options.base = value();
-    else if (arg === "--out") options.out = value();
-    else if (arg === "--cache") options.cache = value();
-    else if (arg === "--immutable-cache") options.immutableCache = value();
-    else if (arg === "--upload") options.upload = true;
-    else if (arg === "--port") options.port = value();
-    else if (arg === "--board") options.board = value();
-    else if (arg === "--help" || arg === "-h") {
-      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 15).join("\n"));
-      return 0;
-    } else if (!source) source = arg;
-    else throw new Error(`unexpected argument ${arg}`);
+  const { values, positionals } = readArguments(argv, OPTIONS, { positionals: 1 });
+  if (values.help) {
+    console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 15).join("\n"));
+    return 0;
   }
+  const options = { base: values.base };
+  for (const [key, name] of [["out", "out"], ["cache", "cache"], ["immutableCache", "immutable-cache"], ["upload", "upload"],
+    ["port", "port"], ["board", "board"]]) {
+    if (values[name] !== undefined) options[key] = values[name];
+  }
+  const source = positionals[0];
   if (!source || !existsSync(source) || !statSync(source).isDirectory()) {
     throw new Error("usage: assets.mjs SRC_DIR [--base www] [--out DIR] [--upload --port PORT [--board FILE]]");
   }

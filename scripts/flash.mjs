@@ -15,60 +15,71 @@ import { prepareAssets } from "./assets.mjs";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { checkSource } from "./check-bundle.mjs";
+import { readArguments, UsageError } from "./lib/args.mjs";
+import { CORE as BUNDLE, FEATURES, ROOT, featuresFor } from "./lib/library.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const BUNDLE = join(ROOT, "dist", "picohttp.js");
-/** The board build's feature modules: Storage name -> file. The core requires each on first use. */
-export const FEATURES = {
-  "picohttp/static": join(ROOT, "dist", "picohttp-static.js"),
-  "picohttp/store": join(ROOT, "dist", "picohttp-store.js"),
-};
-
-/**
- * The feature modules an app needs besides the core: picohttp/static when it serves files (it calls
- * staticResource, makes a server without a handler, or has web files), picohttp/store when it calls
- * load or save. Only those are written: each costs Storage, and memory once loaded.
- */
-export function featuresFor(code, hasAssets) {
-  const needed = {};
-  if (hasAssets || /staticResource|HttpServer\(\s*[^,()]*\)|picohttp\/static/.test(code)) {
-    needed["picohttp/static"] = FEATURES["picohttp/static"];
-  }
-  if (/\.(load|save)\s*\(|picohttp\/store/.test(code)) needed["picohttp/store"] = FEATURES["picohttp/store"];
-  return needed;
-}
+// The feature modules and which of them an app needs: one list, in scripts/lib/library.mjs.
+export { FEATURES, featuresFor };
 const ESPRUINO_CLI = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
 const MAX_NAME = 28;
 
+const USAGE = "usage: npm run flash -- --board esp32|esp8266|linux|FILE.json --port PORT [--save] " +
+  "[--http-port N] [--wifi-timeout SECONDS] [--dry-run] [--verbose] examples/<app>";
+
+/** A mistake on the command line: the message and the usage, exit status 2. */
 function usage(message) {
   if (message) console.error("flash: " + message);
-  console.error("usage: npm run flash -- --board esp32|esp8266|linux|FILE.json --port PORT [--save] " +
-    "[--http-port N] [--wifi-timeout SECONDS] [--dry-run] [--verbose] examples/<app>");
+  console.error(USAGE);
   process.exit(2);
 }
 
+/** --help: the usage and what the options mean, on stdout. */
+function help() {
+  console.log(USAGE + `
+
+  --board, -b      esp32, esp8266, linux (boards/<name>.json) or a board file
+  --port, -p       a serial device or tcp://host:port (not needed with --dry-run)
+  --save           store the app as .bootcde: it starts at boot and runs from flash
+  --http-port N    the port the app's server listens on (written to picohttp.json)
+  --wifi-timeout S seconds to wait for WiFi before reporting it (default 30)
+  --dry-run, -n    write the upload to .local/flash/<board>/upload.js instead of sending it
+  --verbose, -v    show the espruino tool's whole exchange
+
+An app is a folder with app.js (and optionally www/, served by staticResource), or a single .js file.
+picohttp goes to Storage as "picohttp", with the feature modules the app uses (${Object.keys(FEATURES).join(", ")}).
+WiFi credentials come from WIFI_SSID/WIFI_PASSWORD or an untracked .wifi.json.`);
+  process.exit(0);
+}
+
+const OPTIONS = {
+  board: { type: "string", short: "b" },
+  port: { type: "string", short: "p" },
+  save: { type: "boolean" },
+  "dry-run": { type: "boolean", short: "n" },
+  verbose: { type: "boolean", short: "v" },
+  "http-port": { type: "string" },
+  "wifi-timeout": { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
 export function parseArguments(argv) {
-  const options = { save: false, dryRun: false, verbose: false, wifiTimeout: 30 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) usage(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg === "--board" || arg === "-b") options.board = value();
-    else if (arg === "--port" || arg === "-p") options.port = value();
-    else if (arg === "--save") options.save = true;
-    else if (arg === "--dry-run" || arg === "-n") options.dryRun = true;
-    else if (arg === "--verbose" || arg === "-v") options.verbose = true;
-    else if (arg === "--http-port") options.httpPort = Number(value());
-    else if (arg === "--wifi-timeout") options.wifiTimeout = Number(value());
-    else if (arg === "--help" || arg === "-h") usage();
-    else if (arg.startsWith("-")) usage("unknown option " + arg);
-    else if (options.app) usage("one app at a time (" + options.app + ", " + arg + ")");
-    else options.app = arg;
+  let parsed;
+  try {
+    parsed = readArguments(argv, OPTIONS, { positionals: Infinity });
+  } catch (error) {
+    if (error instanceof UsageError) usage(error.message);
+    throw error;
   }
+  const { values, positionals } = parsed;
+  if (values.help) help();
+  if (positionals.length > 1) usage("one app at a time (" + positionals.join(", ") + ")");
+  const options = { save: !!values.save, dryRun: !!values["dry-run"], verbose: !!values.verbose, wifiTimeout: 30 };
+  if (values.board !== undefined) options.board = values.board;
+  if (values.port !== undefined) options.port = values.port;
+  if (values["http-port"] !== undefined) options.httpPort = Number(values["http-port"]);
+  if (values["wifi-timeout"] !== undefined) options.wifiTimeout = Number(values["wifi-timeout"]);
+  if (positionals.length) options.app = positionals[0];
   if (!options.board) usage("--board is missing");
   if (!options.app) usage("which app? e.g. examples/control");
   if (!options.port && !options.dryRun) usage("--port is missing (a serial device or tcp://host:port)");

@@ -1,0 +1,44 @@
+// The board build's files, as the scripts put them in an interpreter's Storage: the core (Storage module
+// "picohttp") and the feature modules it requires on first use. One list, used by flash, cost, bench and
+// anything else that writes the library to Storage.
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The core: dist/picohttp.js, Storage module "picohttp". */
+export const CORE = join(ROOT, "dist", "picohttp.js");
+/** The Node build. */
+export const NODE_BUNDLE = join(ROOT, "dist", "picohttp.node.js");
+
+/** The board build's feature modules: Storage name -> file. The core requires each on first use. */
+export const FEATURES = {
+  "picohttp/static": join(ROOT, "dist", "picohttp-static.js"),
+  "picohttp/store": join(ROOT, "dist", "picohttp-store.js"),
+};
+
+/** Every board module: Storage name -> file (the core and all of FEATURES). */
+export const LIBRARY = { picohttp: CORE, ...FEATURES };
+
+/**
+ * The feature modules an app needs besides the core: picohttp/static when it serves files (it calls
+ * staticResource, makes a server without a handler, or has web files), picohttp/store when it calls
+ * load or save. Only those are written: each costs Storage, and memory once loaded.
+ */
+export function featuresFor(code, hasAssets) {
+  const needed = {};
+  if (hasAssets || /staticResource|HttpServer\(\s*[^,()]*\)|picohttp\/static/.test(code)) {
+    needed["picohttp/static"] = FEATURES["picohttp/static"];
+  }
+  if (/\.(load|save)\s*\(|picohttp\/store/.test(code)) needed["picohttp/store"] = FEATURES["picohttp/store"];
+  return needed;
+}
+
+/** The core and the given features (Storage name -> file): what an app's Storage holds of picohttp. */
+export function libraryWith(...features) {
+  const files = { picohttp: CORE };
+  for (const name of features) {
+    if (!FEATURES[name]) throw new Error("no feature module " + name + " (FEATURES has " + Object.keys(FEATURES).join(", ") + ")");
+    files[name] = FEATURES[name];
+  }
+  return files;
+}
