@@ -19,8 +19,9 @@ import { checkSource } from "./check-bundle.mjs";
 import { readArguments, UsageError } from "./lib/args.mjs";
 import { CORE as BUNDLE, FEATURES, ROOT, featuresFor } from "./lib/library.mjs";
 
-// The feature modules and which of them an app needs: one list, in scripts/lib/library.mjs.
-export { FEATURES, featuresFor };
+// The feature modules and which of them an app needs: one list, in scripts/lib/library.mjs. The asset
+// pipeline's prepareAssets is scripts/assets.mjs's.
+export { FEATURES, featuresFor, prepareAssets };
 const ESPRUINO_CLI = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
 const MAX_NAME = 28;
 

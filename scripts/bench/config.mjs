@@ -48,7 +48,7 @@ export const PLANS = {
     cpuFromStorage: true, builtin: true,
   },
   quick: {
-    count: 240, nodeCount: 600, rounds: 2, caseSeconds: 20,
+    count: 600, nodeCount: 1500, rounds: 3, caseSeconds: 30,
     heaps: { cpu: ["default"], memory: ["1600"], stream: [] },
     cpuFromStorage: false, builtin: true,
   },

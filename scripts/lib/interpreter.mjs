@@ -103,17 +103,23 @@ export function runScript(bin, dir, script, { file = "run.js", timeout = 30000 }
     timedOut: !!(result.error && result.error.code === "ETIMEDOUT") };
 }
 
-const versions = new Map();
+const infos = new Map();
+
+/** The interpreter's version (process.version) and heap size (process.memory().total): { version, total }. */
+export function espruinoInfo(bin) {
+  if (!infos.has(bin)) {
+    const dir = tempDir("info");
+    const result = runScript(bin, dir, "print('V='+process.version+' T='+process.memory().total);quit();\n", { timeout: 10000 });
+    removeDir(dir);
+    const match = /V=(\S+) T=(\d+)/.exec(result.output);
+    infos.set(bin, match ? { version: match[1], total: Number(match[2]) } : { version: "unknown", total: null });
+  }
+  return infos.get(bin);
+}
 
 /** The interpreter's version (process.version), or "unknown". */
 export function espruinoVersion(bin) {
-  if (!versions.has(bin)) {
-    const result = spawnSync(bin, ["-e", "print('V='+process.version);quit()"], { encoding: "latin1", timeout: 10000,
-      killSignal: "SIGKILL", stdio: ["ignore", "pipe", "pipe"] });
-    const match = /V=(\S+)/.exec(result.stdout || "");
-    versions.set(bin, match ? match[1] : "unknown");
-  }
-  return versions.get(bin);
+  return espruinoInfo(bin).version;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -134,6 +140,9 @@ export function trouble(output) {
     .filter((l) => /ASSERT|assert|OUT OF MEMORY|LOW_MEMORY|FIFO_FULL|Uncaught|error|Error|HALT|Segmentation|Interrupted|EXITING/.test(l));
   return [...new Set(lines)].slice(0, 6);
 }
+
+/** What an interpreter prints when something went wrong: for waitFor's `failOn`. */
+export const PROBLEM = /OUT OF MEMORY|LOW_MEMORY|Out of Memory|Execution Interrupted|Uncaught [^\r\n]*|ASSERT[^\r\n]*/;
 
 /** Whether the interpreter ran out of memory, by what it printed. */
 export function outOfMemory(output) {
@@ -197,7 +206,7 @@ export class Interpreter {
   constructor(bin, { app = "", dir, label = "espruino", probePort = null, file = "app.js" } = {}) {
     this.bin = bin;
     this.label = label;
-    this.dir = dir || tempDir("espruino");
+    this.dir = dir || tempDir("interpreter");
     this.probePort = probePort;
     this.output = "";
     this.dropped = 0; // characters of output no longer kept
@@ -214,11 +223,11 @@ export class Interpreter {
    * Starts an interpreter and resolves once it runs: its probe answers (`probe`, the default), and
    * `ready` (a text) has appeared in its output, if given; rejects (having stopped it) after `timeout` ms.
    */
-  static async start(bin, { app = "", dir, label, probe = true, ready, timeout = 20000, avoidPorts = [] } = {}) {
+  static async start(bin, { app = "", dir, label, probe = true, ready, timeout = 20000, avoidPorts = [], failOn } = {}) {
     const probePort = probe ? await freePort(avoidPorts) : null;
     const board = new Interpreter(bin, { app, dir, label, probePort });
     try {
-      if (ready) await board.waitFor(ready, { timeout });
+      if (ready) await board.waitFor(ready, { timeout, failOn });
       if (probe) await board.evaluate("1", { timeout });
     } catch (error) {
       await board.stop();
@@ -264,13 +273,18 @@ export class Interpreter {
     return clean(this.output.slice(-n));
   }
 
-  /** Resolves with the output from `text` on, once it has appeared after `from`; rejects on exit or after `timeout`. */
-  async waitFor(text, { timeout = 10000, from = 0 } = {}) {
+  /**
+   * Resolves with the output from `text` on, once it has appeared after `from`; rejects on exit, after
+   * `timeout`, or as soon as the output matches `failOn` (a RegExp: an error the interpreter printed).
+   */
+  async waitFor(text, { timeout = 10000, from = 0, failOn } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
       const seen = this.since(from);
       const at = seen.indexOf(text);
       if (at >= 0) return seen.slice(at);
+      const failure = failOn && failOn.exec(seen);
+      if (failure) throw new InterpreterError(`${this.label}: ${oneLine(failure[0])} (before '${text}'):\n${this.tail()}`, "failed");
       if (!this.alive) throw new InterpreterError(`${this.label}: the interpreter exited (${this.ending}) before '${text}':\n${this.tail()}`, "exited");
       if (Date.now() > deadline) throw new InterpreterError(`${this.label}: no '${text}' within ${timeout} ms:\n${this.tail()}`, "timeout");
       await sleep(20);
