@@ -25,7 +25,7 @@ if (!device) {
   // the ESP8266); analog and temperature are read where the board has them.
   device = (function () {
     var board = process.env.BOARD || "";
-    var esp8266 = board.indexOf("ESP8266") === 0;
+    var esp8266 = board.substr(0, 7) === "ESP8266"; // not indexOf: see find() in src/core/text.ts
     var pins = [D2, D4];
     var inverted = [esp8266, false];
     var states = [false, false];

@@ -91,10 +91,10 @@ export interface BodyTarget {
 export function prepareResponse(response: HttpResponse, headOnly: boolean, encode: (data: string | Uint8Array) => string,
                                 target: BodyTarget): string {
   // The status line must stay one line whatever a handler puts there: a three-digit code (100-999), as a
-  // number or a string of digits ("204" is 204); undefined is 200. Anything else is the handler's error.
+  // number or a string of digits ("204" is 204); left undefined, 200. Anything else is the handler's error.
   const given: any = response.status;
-  const status = given === undefined || given === null ? 200 : Number(given);
-  if (!(typeof given === "number" || typeof given === "string" && String(status) === given || given == null) ||
+  const status = given === undefined ? 200 : Number(given);
+  if (!(typeof given === "number" || typeof given === "string" && String(status) === given || given === undefined) ||
       !(status >= 100 && status <= 999 && status % 1 === 0)) {
     throw new Error("picohttp: not a status code: " + JSON.stringify(String(given)));
   }

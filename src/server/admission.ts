@@ -50,7 +50,8 @@ function reject(server: HttpServer, socket: Socket): void {
   } catch (closed) {
     return;
   }
-  endSocket(socket, false, server.limits.writeTimeout);
+  // Its answer is short: a client that keeps its end open after it gets no longer than this.
+  endSocket(socket, false, 1000);
 }
 
 /** A connection is over: forget it, and let the next waiting one take its place. */

@@ -131,7 +131,7 @@ export function respond(c: Connection, request: HttpRequest, response: HttpRespo
     return fail(c, 500, request, error);
   }
   // The status is valid, or prepareResponse would have thrown.
-  c._server._count(response.status == null ? 200 : Number(response.status));
+  c._server._count(response.status === undefined ? 200 : Number(response.status));
   c._state = WRITING;
   c._at = 0;
   write(c, head);
