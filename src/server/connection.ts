@@ -56,7 +56,7 @@ export function receive(c: Connection, chunk: string): boolean {
       if (status) fail(c, status);
       return false;
     }
-    const parsed = parseHead(buffer.substring(0, end), limits);
+    const parsed = parseHead(buffer, limits, end);
     if (typeof parsed === "number") {
       fail(c, parsed);
       return false;
