@@ -551,7 +551,7 @@ for (const interpreter of on1600) {
     const { board, port, stored } = await controlBoard(interpreter.bin as string, ESP8266);
     try {
       const total = await board.evaluate("process.memory().total", 10000);
-      t.is(await board.evaluate("server.maxConnections + ',' + server.maxQueue + ',' + server.chunkSize"), "2,2,256",
+      t.is(await board.evaluate("server.limits.maxConnections + ',' + server.limits.maxQueue + ',' + server.limits.chunkSize"), "2,2,256",
         "the ESP8266's limits, from picohttp.json");
       // What a browser asks for when the page loads (gzip accepted), and the page's API calls.
       const gzip = "Accept-Encoding: gzip, deflate\r\n";

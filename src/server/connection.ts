@@ -11,7 +11,7 @@ import { BodyStream, HttpResponse } from "../core/response";
 import { prepareResponse } from "../core/serializer";
 import { Socket } from "../core/types";
 import type { HttpServer } from "./server";
-import { fail, finish, write } from "./writer";
+import { fail, finish, lowMemory, write } from "./writer";
 import { HANDLING, READING, READY, WRITING } from "./state";
 
 /**
@@ -130,6 +130,9 @@ export function respond(c: Connection, request: HttpRequest, response: HttpRespo
   } catch (error) {
     return fail(c, 500, request, error);
   }
+  // Before a stream starts, while a 503 is still possible: on a board without room for its pieces in
+  // flight, refuse it now rather than run the heap out and cut every download short.
+  if (c._stream && lowMemory(c, c._server.limits.chunkSize)) return fail(c, 503);
   // The status is valid, or prepareResponse would have thrown.
   c._server._count(response.status === undefined ? 200 : Number(response.status));
   c._state = WRITING;

@@ -81,6 +81,16 @@ export function write(c: Connection, head: string): void {
 }
 
 /**
+ * Whether a board has too little memory free, even after a collection, to stream pieces of `size` bytes
+ * (a variable holds some ten bytes of a string; two pieces may be in flight, and others stream too).
+ */
+export function lowMemory(c: Connection, size: number): boolean {
+  const freeMemory = c._server._platform.freeMemory;
+  const needed = size / 2 + 64;
+  return !!freeMemory && freeMemory(false) < needed && freeMemory(true) < needed;
+}
+
+/**
  * The connection is over: the socket is ended (`drop`: at once, unsent data dropped) unless it has
  * closed already (`drop` undefined), and the connection's place goes to the next. The place is not
  * held until the platform reports 'close': for some sockets it never does.
