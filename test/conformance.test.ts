@@ -4,7 +4,7 @@
 // test/conformance/app.js; static files come from a directory holding the asset pipeline's output.
 // The same table runs on Espruino's interpreter in test/conformance.espruino.test.ts.
 import test from "ava";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { waitForPort } from "./helpers/http";
@@ -86,6 +86,7 @@ function socketTarget(portList: number[]): Target {
 }
 
 interface Setup {
+  dir: string;
   site: Site;
   targets: { fake: Target; node: Target };
   apps: any[];
@@ -108,7 +109,7 @@ function ready(): Promise<Setup> {
       const list = await freePorts();
       const nodeApp = conformanceApp(picohttp, { ...appOptions(list), block: false });
       for (const port of list) await waitForPort(port);
-      return { site, targets: { fake: fakeTarget(fake), node: socketTarget(list) }, apps: [fakeApp, nodeApp] };
+      return { dir, site, targets: { fake: fakeTarget(fake), node: socketTarget(list) }, apps: [fakeApp, nodeApp] };
     })();
   }
   return setup;
@@ -116,8 +117,9 @@ function ready(): Promise<Setup> {
 
 test.after.always(async () => {
   if (!setup) return;
-  const { apps } = await setup;
+  const { apps, dir } = await setup;
   for (const app of apps) app.close();
+  rmSync(dir, { recursive: true, force: true });
   for (const label in started) console.log(`[conformance.test.ts] ${label}: ${((finished[label] - started[label]) / 1000).toFixed(1)} s`);
 });
 

@@ -62,6 +62,8 @@ test("timeouts: slow headers and an idle body get 408, a handler that never sett
     t.is((await httpRequest(port, "/")).text, "ok");
     await wait(50);
     t.is(server.stats.open, 0);
+    // The deadline timer stops at its next tick once nothing is left to watch.
+    for (let i = 0; i < 30 && server._sweep !== undefined; i++) await wait(50);
     t.is(server._sweep, undefined, "no timer left once idle");
   } finally {
     server.close();
@@ -108,6 +110,8 @@ test("a client that disconnects mid-request, mid-handler or mid-response release
     }
     await wait(300);
     t.is(server.stats.open, 0);
+    // The deadline timer stops at its next tick once nothing is left to watch.
+    for (let i = 0; i < 30 && server._sweep !== undefined; i++) await wait(50);
     t.is(server._sweep, undefined);
     t.is((await httpRequest(port, "/")).text, "done");
   } finally {

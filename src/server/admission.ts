@@ -51,7 +51,8 @@ function reject(server: HttpServer, socket: Socket): void {
     return;
   }
   // Its answer is short: a client that keeps its end open after it gets no longer than this.
-  endSocket(socket, false, 1000);
+  endSocket(server, socket, false, 1000);
+  if (server._sweep === undefined) server._sweep = startSweep(server);
 }
 
 /** A connection is over: forget it, and let the next waiting one take its place. */
@@ -73,8 +74,5 @@ export function release(server: HttpServer, c: Connection): void {
       if (next._state === READY) handleLater(next);
     }
   }
-  if (!connections.length && server._sweep !== undefined) {
-    clearInterval(server._sweep);
-    server._sweep = undefined;
-  }
+
 }

@@ -86,6 +86,9 @@ export function receive(c: Connection, chunk: string): boolean {
 export function handle(c: Connection): void {
   if (c._state !== READY) return; // the client went away while it waited its turn
   const server = c._server;
+  // On a board, refuse now, while a 503 still fits, when the handler and the responses already streaming
+  // would run the heap out: the interpreter would abort mid-request and cut downloads short.
+  if (lowMemory(c, server.limits.chunkSize)) return fail(c, 503);
   const decode = server._platform.decode;
   const head = c._head as RequestHead;
   const target = parseTarget(head.target, decode);
@@ -94,12 +97,14 @@ export function handle(c: Connection): void {
   c._head = undefined;
   const response = new HttpResponse();
   c._state = HANDLING;
+  // Set for a handler that returns at once too: should the interpreter abort it (out of memory), the
+  // connection is still answered (503) and its place given back.
+  c._deadline = Date.now() + server.limits.handlerTimeout;
   server.stats.requests++;
   try {
     const result: any = server.args.length ? server.handler.apply(undefined, ([request, response] as any[]).concat(server.args) as any)
       : server.handler(request, response);
     if (result && typeof result.then === "function") {
-      c._deadline = Date.now() + server.limits.handlerTimeout;
       whenSettled(c, result, request, response);
     } else {
       respond(c, request, response);
@@ -130,9 +135,6 @@ export function respond(c: Connection, request: HttpRequest, response: HttpRespo
   } catch (error) {
     return fail(c, 500, request, error);
   }
-  // Before a stream starts, while a 503 is still possible: on a board without room for its pieces in
-  // flight, refuse it now rather than run the heap out and cut every download short.
-  if (c._stream && lowMemory(c, c._server.limits.chunkSize)) return fail(c, 503);
   // The status is valid, or prepareResponse would have thrown.
   c._server._count(response.status === undefined ? 200 : Number(response.status));
   c._state = WRITING;

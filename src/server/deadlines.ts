@@ -17,12 +17,21 @@ export function tick(c: Connection, time: number): void {
   finish(c, true);
 }
 
-/** Starts checking the server's connections' deadlines; returns the timer. */
+/**
+ * Starts checking the server's connections' deadlines, and letting go of ended sockets whose 'close' has
+ * not come in time (for some it never does); stops once there is nothing left to check. Returns the timer.
+ */
 export function startSweep(server: HttpServer): any {
   const timer: any = setInterval(function () {
     const time = Date.now();
     const list = server._connections.slice();
     for (let i = 0; i < list.length; i++) tick(list[i], time);
+    const ending = server._ending;
+    for (let i = ending.length - 1; i >= 0; i--) if (time >= ending[i]._endBy) ending.splice(i, 1);
+    if (!server._connections.length && !ending.length) {
+      clearInterval(timer);
+      server._sweep = undefined;
+    }
   }, SWEEP_INTERVAL);
   if (timer.unref) timer.unref();
   return timer;

@@ -87,7 +87,13 @@ export class HttpServer {
   _listener: NetServer | undefined;
   /** @internal Connections held: the first `maxConnections` are handled, the rest wait. */
   _connections: Connection[] = [];
-  /** @internal The deadline timer, while there are connections. */
+  /**
+   * @internal Sockets ended but not yet reported closed: held until 'close' (or for a bounded time)
+   * because Espruino frees a socket nothing in JavaScript refers to, unsent data and all, at its next
+   * garbage collection.
+   */
+  _ending: any[] = [];
+  /** @internal The deadline timer, while there are connections or ending sockets. */
   _sweep: any;
 
   /**

@@ -4,6 +4,19 @@ import { errorResponse } from "../core/serializer";
 import type { Connection } from "./connection";
 import type { HttpRequest } from "../core/request";
 import { CLOSED, HANDLING, WRITING } from "./state";
+import type { HttpServer } from "./server";
+
+/** A socket's 'close': it need not be held any more. */
+function forget(this: any): void {
+  const ending: any[] = this._picohttp ? this._picohttp._ending : [];
+  for (let i = 0; i < ending.length; i++) {
+    if (ending[i] === this) {
+      ending.splice(i, 1);
+      break;
+    }
+  }
+  this._picohttp = undefined;
+}
 
 /**
  * Answers with a bare status (an error the client or the server caused) and closes. With `request`, the
@@ -81,13 +94,18 @@ export function write(c: Connection, head: string): void {
 }
 
 /**
- * Whether a board has too little memory free, even after a collection, to stream pieces of `size` bytes
- * (a variable holds some ten bytes of a string; two pieces may be in flight, and others stream too).
+ * Whether a board has too little memory free, even after a collection, for one more request beside the
+ * responses streaming now: half the minFreeMemory floor, and a quarter of a piece's bytes in variables for
+ * each stream (about two pieces in flight each; a variable holds some ten bytes of a string).
  */
 export function lowMemory(c: Connection, size: number): boolean {
   const freeMemory = c._server._platform.freeMemory;
-  const needed = size / 2 + 64;
-  return !!freeMemory && freeMemory(false) < needed && freeMemory(true) < needed;
+  if (!freeMemory) return false;
+  const connections = c._server._connections;
+  let streams = 0;
+  for (let i = 0; i < connections.length; i++) if (connections[i]._stream && connections[i] !== c) streams++;
+  const needed = c._server.limits.minFreeMemory / 2 + streams * size / 4;
+  return freeMemory(false) < needed && freeMemory(true) < needed;
 }
 
 /**
@@ -105,22 +123,27 @@ export function finish(c: Connection, drop: boolean | undefined): void {
   c._head = undefined;
   const socket: any = c._socket;
   socket._connection = undefined;
-  if (drop !== undefined) endSocket(socket, drop, c._server.limits.writeTimeout);
+  if (drop !== undefined) endSocket(c._server, socket, drop, c._server.limits.writeTimeout);
   c._server._release(c);
 }
 
 /**
- * Ends a socket we are done with; `drop`: at once. On Node, whose sockets stay half-open until the client
- * closes its side, the socket is read to its end (so that the close is seen) and destroyed if the client
- * has not closed within `timeout`.
+ * Ends a socket we are done with; `drop`: at once. It is held in `server._ending` until its 'close' (see
+ * there), or for `timeout` at most. On Node, whose sockets stay half-open until the client closes its
+ * side, the socket is read to its end (so that the close is seen) and destroyed if the client has not
+ * closed within `timeout`.
  */
-export function endSocket(socket: any, drop: boolean, timeout: number): void {
+export function endSocket(server: HttpServer, socket: any, drop: boolean, timeout: number): void {
   try {
     if (drop && socket.destroy) return socket.destroy();
     socket.end();
   } catch (closed) {
     return; // closed already
   }
+  socket._endBy = Date.now() + timeout;
+  socket.on("close", forget);
+  server._ending.push(socket);
+  socket._picohttp = server; // not _server: Node's sockets have their own
   if (!socket.destroy) return;
   socket.resume();
   const timer = setTimeout(function () { socket.destroy(); }, timeout);

@@ -203,7 +203,10 @@ export interface Case {
   steps: Step[];
   /** false: sent whole only (the generated status cases: piece handling does not depend on the code). */
   pieces?: boolean;
-  /** Where else to split the first step's request into two pieces (the fake network). */
+  /**
+   * Offsets where the first step's request must also be cut: on the fake network each one on its own (two
+   * pieces), on real sockets all of them at once (pieces a few ms apart).
+   */
   splits?: number[];
   /** Piece size on real sockets (default: about a twelfth of the request, 3 to 96 bytes). */
   piece?: number;
