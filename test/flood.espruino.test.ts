@@ -12,8 +12,6 @@ const load = import("../scripts/soak.mjs");
 
 const APP = (port: number) => `var picohttp = require("picohttp");
 var server = new picohttp.HttpServer(${port}, function (req, res) { res.data = "Hello"; }, { headerTimeout: 2000 });
-// Connections the server still tracks (its list's name is mangled in the bundle: found by shape).
-function tracked() { for (var k in server) if (server[k] instanceof Array && server[k] !== server.args) return server[k].length; return -1; }
 `;
 
 const FLOOD = 200;
@@ -42,6 +40,9 @@ for (const interpreter of interpreters) {
     try {
       const total = await board.evaluate("process.memory().total", 10000);
       for (let i = 0; i < 3; i++) t.is((await request(port, { expect: "Hello" })).kind, "200", "warm-up");
+      // Espruino makes the built-in Error's prototype (7 blocks, for good) the first time an error needs it,
+      // a socket's first 'error' say (a client that gave up): made here, it is not counted as a leak.
+      await board.evaluate("Error.prototype ? 1 : 0");
       await settle();
       const before = await board.memoryUsage();
 
@@ -102,9 +103,9 @@ for (const interpreter of interpreters) {
         after = await board.memoryUsage();
       }
       const stats = await board.evaluate("server.stats");
-      const tracked = await board.evaluate("tracked()");
+      const tracked = stats.open;
       const flags = await board.evaluate("E.getErrorFlags()");
-      t.log(`${label}: memory at rest ${before} before, ${after} after (of ${total}); connections still tracked: ${tracked}; ` +
+      t.log(`${label}: memory at rest ${before} before, ${after} after (of ${total}); connections still held (stats.open): ${tracked}; ` +
         `E.getErrorFlags() ${JSON.stringify(flags)}`);
       t.log(`${label}: after the flood: peakConnections ${floodStats.peakConnections}, lowestFree ${floodStats.lowestFree}, ` +
         `rejected ${floodStats.rejected}, timedOut ${floodStats.timedOut}; at the end: ${JSON.stringify(stats)}`);

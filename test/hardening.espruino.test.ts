@@ -1,12 +1,13 @@
 // Issue 10 (robustness audit) on Espruino's Linux build, picohttp loaded from Storage as `npm run flash` puts
 // it on a board. Each test reproduces a defect the audit found and fails on the code it found it in:
-// - small streamed files (the whole body in the first read) leaked their connection (~30 variables each):
+// - small streamed files (the whole body in the first read) leaked their connection (34 variables each):
 //   a call chain of 15 frames on the connection saturated its lock count, and Espruino never freed it;
-// - clients that connect and close at once, without sending: about half of their sockets never get
-//   'close' on the Linux build, and each such connection held a slot for ever (then only 503s);
+// - clients that connect and close at once, without sending: most of their sockets never get 'close' on
+//   the Linux build, and each such connection held a slot for ever (then only 503s);
 // - a slow body (one byte every 1.5 s) restarted the body timeout with every piece and held every slot;
-// - three concurrent 64 KB downloads beside the control app: two arrived, the third got nothing for 30 s;
-//   and the control page's own load (static files and API calls at once, an ESP8266's limits).
+// - three concurrent 64 KB downloads beside the control app: two arrived, the third got nothing (the heap
+//   ran out mid-stream) until writeTimeout;
+// and a guard: the control page's own load (static files and API calls at once, an ESP8266's limits).
 // Each request here has a bounded wait, every interpreter is killed in `finally`, and every port is free.
 import test from "ava";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
@@ -40,14 +41,12 @@ interface Got {
 }
 
 /**
- * One request on its own connection; never rejects, never waits past `timeout`. `split`: the request goes in
+ * One GET on its own connection; never rejects, never waits past `timeout`. `split`: the request goes in
  * two pieces, 40 ms apart, the first `split` bytes long (so that connections overlap on the server).
  */
-function fetchRaw(port: number, path: string, options: { method?: string; headers?: string; body?: string; timeout?: number;
-                                                       split?: number } = {}): Promise<Got> {
+function fetchRaw(port: number, path: string, options: { headers?: string; timeout?: number; split?: number } = {}): Promise<Got> {
   const timeout = options.timeout || 10000;
-  const bytes = `${options.method || "GET"} ${path} HTTP/1.0\r\nHost: board\r\n${options.headers || ""}` +
-    (options.body !== undefined ? `Content-Length: ${options.body.length}\r\n\r\n${options.body}` : "\r\n");
+  const bytes = `GET ${path} HTTP/1.0\r\nHost: board\r\n${options.headers || ""}\r\n`;
   return new Promise((done) => {
     const started = Date.now();
     const socket = net.connect(port, "127.0.0.1");
@@ -145,12 +144,22 @@ async function atRest(board: Board, baseline: number): Promise<number> {
   }
 }
 
-/** The interpreter's last words, when it has exited: what went wrong on its console, in a line. */
+/** What went wrong on the interpreter's console (out of memory, uncaught errors), in a line; and whether it exited. */
 function lastWords(board: Board): string {
-  if (board.alive) return "";
   const lines = board.output.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]|\[J/g, "").trim())
-    .filter((l) => /MEMORY|ASSERT|Uncaught|Error|error/.test(l));
-  return "; THE INTERPRETER EXITED: " + Array.from(new Set(lines)).slice(0, 4).join(" | ");
+    .filter((l) => /MEMORY|ASSERT|Uncaught|Error|error|Interrupted/.test(l));
+  const words = Array.from(new Set(lines)).slice(0, 4).join(" | ");
+  return board.alive ? (words ? "; console: " + words : "") : "; THE INTERPRETER EXITED: " + words;
+}
+
+/**
+ * Memory at rest before a load, the baseline. Espruino makes the built-in Error's prototype (7 blocks, for
+ * good) the first time an error needs it, a socket's first 'error' say: made here, it is not counted as a leak.
+ */
+async function baselineOf(board: Board): Promise<number> {
+  await board.evaluate("Error.prototype ? 1 : 0");
+  await sleep(300);
+  return board.memoryUsage();
 }
 
 /** Waits until `expression` on the board is true, polling; resolves with how long it took, or -1. */
@@ -285,8 +294,7 @@ for (const interpreter of interpreters) {
       const api = await lockCount(board, port, "/api");
       t.log(`${label}: lock count of a closed connection (trace()'s l, 15 = never freed): small file ${small}, ` +
         `JSON answer ${api}${small < 0 || api < 0 ? " (-1: not found)" : ""}`);
-      await sleep(300);
-      const baseline = await board.memoryUsage();
+      const baseline = await baselineOf(board);
 
       const one = await load(300, 1, request, check);
       const afterOne = await atRest(board, baseline);
@@ -340,35 +348,41 @@ for (const interpreter of interpreters) {
     const board = new Board(interpreter.bin as string, dir, APP(port, { headerTimeout }));
     try {
       await board.evaluate("process.memory().total", 10000);
-      for (let i = 0; i < 3; i++) t.is(describe(await fetchRaw(port, "/api")), "200", "warm-up");
-      await sleep(300);
-      const baseline = await board.memoryUsage();
-      // One after another, so that each is admitted (a default board has 4 slots and a queue of 4).
-      const closers: string[] = [];
-      for (let i = 0; i < CLOSERS; i++) {
-        closers.push(await connectAndClose(port));
-        await sleep(30);
+      for (let i = 0; i < 3; i++) t.is(describe(await fetchRaw(port, i ? "/api" : "/tiny.txt")), "200", "warm-up");
+      const baseline = await baselineOf(board);
+      // Two rounds: each ends with normal requests and memory at rest. The first 408 and 503 a board sends set
+      // up a few blocks for good; a connection left behind would cost more again in the second round.
+      const rounds: number[] = [];
+      for (let round = 1; round <= 2; round++) {
+        // One after another, so that each is admitted (a default board has 4 slots and a queue of 4).
+        const closers: string[] = [];
+        for (let i = 0; i < CLOSERS; i++) {
+          closers.push(await connectAndClose(port));
+          await sleep(30);
+        }
+        const shortly = await board.evaluate("server.stats");
+        // headerTimeout, the server's half-second sweep, and a few seconds for whatever the fix waits.
+        const bound = headerTimeout + 500 + 4000;
+        const drained = await until(board, "server.stats.open === 0", bound);
+        const open = await board.evaluate("server.stats.open");
+        const after = await Promise.all([0, 1, 2, 3, 4, 5].map(() => fetchRaw(port, "/tiny.txt", { timeout: 5000 })));
+        const later: Got[] = [];
+        for (let i = 0; i < 6; i++) later.push(await fetchRaw(port, "/api", { timeout: 5000 }));
+        const usage = await atRest(board, baseline);
+        const stats = await board.evaluate("server.stats");
+        rounds.push(usage);
+        t.log(`${label}: round ${round}, after ${CLOSERS} connect-and-close clients: stats.open ${open} (${drained >= 0 ?
+          `0 after ${drained} ms` : `not 0 within ${bound} ms`}); then 6 at once ${JSON.stringify(tally(after.map(describe)))}, ` +
+          `6 in turn ${JSON.stringify(tally(later.map(describe)))}; memory at rest ${baseline} → ${usage}; stats just after ` +
+          `${JSON.stringify(shortly)}, at the end ${JSON.stringify(stats)}`);
+        t.true(board.alive);
+        t.deepEqual(tally(closers), { closed: CLOSERS }, "each client connected and closed");
+        t.deepEqual(after.map(describe), ["200", "200", "200", "200", "200", "200"], "served normally afterwards, six at once");
+        t.deepEqual(later.map(describe), ["200", "200", "200", "200", "200", "200"], "and one after another");
+        t.true(drained >= 0, `server.stats.open drops to 0 within ${bound} ms (it is ${open})`);
       }
-      t.deepEqual(tally(closers), { closed: CLOSERS }, "each client connected and closed");
-      const shortly = await board.evaluate("server.stats");
-      // headerTimeout, the server's half-second sweep, and a few seconds for whatever the fix waits.
-      const bound = headerTimeout + 500 + 4000;
-      const drained = await until(board, "server.stats.open === 0", bound);
-      const open = await board.evaluate("server.stats.open");
-      const tracked = await board.evaluate("(function () { for (var k in server) if (server[k] instanceof Array && server[k] !== server.args) return server[k].length; return -1; })()");
-      const after = await Promise.all([0, 1, 2, 3, 4, 5].map(() => fetchRaw(port, "/tiny.txt", { timeout: 5000 })));
-      const later: Got[] = [];
-      for (let i = 0; i < 6; i++) later.push(await fetchRaw(port, "/api", { timeout: 5000 }));
-      const usage = await atRest(board, baseline);
-      const stats = await board.evaluate("server.stats");
-      t.log(`${label}: after ${CLOSERS} connect-and-close clients: stats.open ${open} (${drained >= 0 ? `0 after ${drained} ms` :
-        `not 0 within ${bound} ms`}); connections in the server's list ${tracked}; then 6 at once ` +
-        `${JSON.stringify(tally(after.map(describe)))}, 6 in turn ${JSON.stringify(tally(later.map(describe)))}; ` +
-        `memory at rest ${baseline} → ${usage}; stats just after ${JSON.stringify(shortly)}, at the end ${JSON.stringify(stats)}`);
-      t.true(board.alive);
-      t.deepEqual(after.map(describe), ["200", "200", "200", "200", "200", "200"], "served normally afterwards, six at once");
-      t.deepEqual(later.map(describe), ["200", "200", "200", "200", "200", "200"], "and one after another");
-      t.true(drained >= 0, `server.stats.open drops to 0 within ${bound} ms (it is ${open})`);
+      t.true(rounds[0] <= baseline + 10, `a few blocks set up once at most: ${baseline} → ${rounds[0]}`);
+      t.true(rounds[1] <= rounds[0] + 3, `nothing left behind by the second round: ${rounds[0]} → ${rounds[1]}`);
     } finally {
       await board.stop();
     }
@@ -512,9 +526,8 @@ for (const interpreter of on1600) {
       t.true(stored["www/big.bin.gz"] === undefined, "the big file has no .gz");
       t.true(fetched(await fetchRaw(port, "/big.bin"), big), "warm-up: one download alone arrives whole");
       t.is(describe(await fetchRaw(port, "/api/state")), "200");
-      await sleep(300);
       await board.evaluate("measured()");
-      const baseline = await board.memoryUsage();
+      const baseline = await baselineOf(board);
       const rounds: Got[][] = [];
       const samples: number[][] = [];
       for (let round = 0; round < 3; round++) {
@@ -526,7 +539,7 @@ for (const interpreter of on1600) {
       const stats = await board.evaluate("server.stats");
       t.log(`${label}: 3 × 64 KB at once: ${rounds.map((r, i) => r.map((g) => `${describe(g)} in ${g.ms} ms`).join(", ") +
         ` (pieces read ${samples[i][0]}, peak usage ${samples[i][1]}, lowest free ${samples[i][2]} of ${total})`).join("; ")}; ` +
-        `memory at rest ${baseline} → ${usage}; stats ${JSON.stringify(stats)}`);
+        `memory at rest ${baseline} → ${usage}; stats ${JSON.stringify(stats)}${lastWords(board)}`);
       t.true(board.alive);
       for (let round = 0; round < rounds.length; round++) {
         let whole = 0;
@@ -570,9 +583,8 @@ for (const interpreter of on1600) {
         return got.body.equals(stored[p.file + (zipped ? ".gz" : "")]) ? "200" : "wrong body";
       };
       for (const p of page) t.is(expect(p, await fetchRaw(port, p.path, { headers: gzip })), "200", "warm-up " + p.path);
-      await sleep(300);
       await board.evaluate("measured()");
-      const baseline = await board.memoryUsage();
+      const baseline = await baselineOf(board);
       const words: string[] = [];
       let lowest = -1;
       let peak = 0;
@@ -591,7 +603,8 @@ for (const interpreter of on1600) {
       const stats = await board.evaluate("server.stats");
       const counts = tally(words);
       t.log(`${label}: ${words.length} requests, 6 at a time, in ${ms} ms: ${JSON.stringify(counts)}; while streaming: peak usage ` +
-        `${peak}, lowest free ${lowest} of ${total}; memory at rest ${baseline} → ${usage}; stats ${JSON.stringify(stats)}`);
+        `${peak}, lowest free ${lowest} of ${total}; memory at rest ${baseline} → ${usage}; stats ${JSON.stringify(stats)}` +
+        lastWords(board));
       t.true(board.alive);
       t.is(words.length, rounds * page.length, "every round ran");
       t.deepEqual(Object.keys(counts).filter((w) => w !== "200" && w !== "503"), [], "each answered whole or refused promptly with 503");
