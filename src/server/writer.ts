@@ -129,7 +129,7 @@ export function finish(c: Connection, drop: boolean | undefined): void {
 
 /**
  * Ends a socket we are done with; `drop`: at once. It is held in `server._ending` until its 'close' (see
- * there), or for `timeout` at most. On Node, whose sockets stay half-open until the client closes its
+ * there), or for two seconds at most. On Node, whose sockets stay half-open until the client closes its
  * side, the socket is read to its end (so that the close is seen) and destroyed if the client has not
  * closed within `timeout`.
  */
@@ -140,7 +140,8 @@ export function endSocket(server: HttpServer, socket: any, drop: boolean, timeou
   } catch (closed) {
     return; // closed already
   }
-  socket._endBy = Date.now() + timeout;
+  // Long enough for the last piece to leave; a socket whose 'close' never comes is let go after it.
+  socket._endBy = Date.now() + 2000;
   socket.on("close", forget);
   server._ending.push(socket);
   socket._picohttp = server; // not _server: Node's sockets have their own
