@@ -41,7 +41,8 @@ export const NODE_DEFAULTS: Tuning = {
 };
 
 /** The options that are not numbers. */
-const OTHER_OPTIONS = "|args|threads|start|block|host|net|onError|";
+// "port": npm run flash writes the HTTP port into picohttp.json for the app to read.
+const OTHER_OPTIONS = "|args|threads|start|block|host|net|onError|port|";
 
 /**
  * `defaults` with `options` laid over them: an object that holds only what `options` changes and reads
