@@ -43,7 +43,7 @@ for (const interpreter of interpreters) {
       // Espruino makes the built-in Error's prototype (7 blocks, for good) the first time an error needs it,
       // a socket's first 'error' say (a client that gave up): made here, it is not counted as a leak.
       await board.evaluate("Error.prototype ? 1 : 0");
-      // The warm-up's sockets are held until their 'close', two seconds at most (src/server/writer.ts).
+      // The warm-up's sockets are held until their 'close', a second at most (src/server/writer.ts).
       await settle(2600);
       const before = await board.memoryUsage();
 

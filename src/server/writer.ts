@@ -129,7 +129,8 @@ export function finish(c: Connection, drop: boolean | undefined): void {
 
 /**
  * Ends a socket we are done with; `drop`: at once. It is held in `server._ending` until its 'close' (see
- * there), or for two seconds at most. On Node, whose sockets stay half-open until the client closes its
+ * there), or for half a second at most (a sweep or two): long enough for its last piece to leave, not
+ * so long that sockets whose close never comes hold a small heap. On Node, whose sockets stay half-open until the client closes its
  * side, the socket is read to its end (so that the close is seen) and destroyed if the client has not
  * closed within `timeout`.
  */
@@ -141,7 +142,7 @@ export function endSocket(server: HttpServer, socket: any, drop: boolean, timeou
     return; // closed already
   }
   // Long enough for the last piece to leave; a socket whose 'close' never comes is let go after it.
-  socket._endBy = Date.now() + 2000;
+  socket._endBy = Date.now() + 500;
   socket.on("close", forget);
   server._ending.push(socket);
   socket._picohttp = server; // not _server: Node's sockets have their own
