@@ -333,12 +333,15 @@ function connectAndClose(port: number): Promise<string> {
   });
 }
 
-const CLOSERS = 20;
+// As many as the issue's finding (ten) on the 1600-variable heap: an ESP8266 has 10 sockets in all, so
+// more could never be open at once there; twice that on the default heap.
+const closersOn = (label: string) => (label === "1600-variable heap" ? 10 : 20);
 
 for (const interpreter of interpreters) {
   const run = interpreter.bin ? test.serial : test.skip;
   const label = interpreter.label;
 
+  const CLOSERS = closersOn(label);
   run(`${label}: ${CLOSERS} clients that connect and close without sending leave no connection behind, no lasting 503`, async (t) => {
     t.timeout(60000);
     const { freePort } = await soak;
