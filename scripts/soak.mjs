@@ -36,118 +36,15 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareAssets } from "./assets.mjs";
+import { freePort, request, runLoad, slowClient, statusOf } from "./lib/net.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = join(ROOT, "dist", "picohttp.js");
 // The board library: the core and its feature modules (the mixed soak serves files).
 const LIBRARY = { picohttp: BUNDLE, "picohttp/static": join(ROOT, "dist", "picohttp-static.js"),
   "picohttp/store": join(ROOT, "dist", "picohttp-store.js") };
-const REQUEST = "GET / HTTP/1.0\r\nHost: board\r\n\r\n";
-
-/** A port nothing listens on now (ports 30000–39999, away from the fixed ones other tests use). */
-export async function freePort() {
-  for (let i = 0; i < 50; i++) {
-    const port = 30000 + Math.floor(Math.random() * 10000);
-    const free = await new Promise((done) => {
-      const server = net.createServer();
-      server.on("error", () => done(false));
-      server.listen(port, "0.0.0.0", () => server.close(() => done(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error("no free port found");
-}
-
-/**
- * One request on its own connection: resolves (never rejects) with `{ kind, status, ms, bytes }` where kind is
- * "200" (complete: the whole body, by Content-Length or `expect`), "503", "408", "status <n>" (any other
- * complete response), "incomplete" (closed part-way), "reset", "refused", "timeout" (connected, no whole answer in
- * time), "unaccepted" (never connected in time: the listen queue was full and the kernel dropped the SYNs) or
- * "error <code>".
- */
-export function request(port, { timeout = 10000, bytes = REQUEST, expect } = {}) {
-  return new Promise((done) => {
-    const started = Date.now();
-    const socket = net.connect(port, "127.0.0.1");
-    let received = "";
-    let failure;
-    let connected = false;
-    socket.setEncoding("latin1");
-    const timer = setTimeout(() => { failure = failure || (connected ? "timeout" : "unaccepted"); socket.destroy(); }, timeout);
-    socket.on("connect", () => { connected = true; socket.write(Buffer.from(bytes, "latin1")); });
-    socket.on("data", (chunk) => { received += chunk; });
-    socket.on("error", (error) => { failure = failure || error.code || String(error); });
-    socket.on("close", () => {
-      clearTimeout(timer);
-      done({ kind: classify(received, failure, expect), status: statusOf(received), ms: Date.now() - started, bytes: received.length });
-    });
-  });
-}
-
-function statusOf(text) {
-  const match = /^HTTP\/1\.[01] (\d\d\d)/.exec(text);
-  return match ? Number(match[1]) : 0;
-}
-
-function classify(text, failure, expect) {
-  const status = statusOf(text);
-  const end = text.indexOf("\r\n\r\n");
-  let complete = false;
-  if (status && end >= 0) {
-    const body = text.substring(end + 4);
-    const length = /\r\ncontent-length: *(\d+)/i.exec(text.substring(0, end));
-    if (length) complete = body.length === Number(length[1]);
-    else complete = expect === undefined ? !failure : body === expect;
-  }
-  if (complete) return status === 200 || status === 503 || status === 408 ? String(status) : "status " + status;
-  if (failure === "timeout" || failure === "unaccepted") return failure;
-  if (text) return "incomplete";
-  if (failure === "ECONNRESET" || failure === "EPIPE") return "reset";
-  if (failure === "ECONNREFUSED") return "refused";
-  return failure ? "error " + failure : "closed";
-}
-
-/**
- * A slowloris client: sends half a request and stalls. Resolves like `request`, when the server closes the
- * connection or after `timeout`.
- */
-export function slowClient(port, timeout = 15000) {
-  return request(port, { timeout, bytes: "GET / HTTP/1.0\r\nHost: bo" });
-}
-
-/**
- * `requests` requests, `concurrency` in flight at a time, none started after `seconds`; stops early when
- * `stop()` says so (the interpreter died). Resolves with the counts by kind and latency figures.
- */
-export async function runLoad(port, { requests = 3000, concurrency = 50, seconds = 120, timeout = 10000, expect, stop } = {}) {
-  const counts = {};
-  const times = [];
-  let started = 0;
-  const begin = Date.now();
-  const deadline = begin + seconds * 1000;
-  let capped = false;
-  // A server that stopped answering altogether: give up after this many failures in a row.
-  let failures = 0;
-  let abandoned = false;
-  async function worker() {
-    while (started < requests) {
-      if (Date.now() > deadline) { capped = true; return; }
-      if (abandoned || (stop && stop())) return;
-      started++;
-      const result = await request(port, { timeout, expect });
-      counts[result.kind] = (counts[result.kind] || 0) + 1;
-      times.push(result.ms);
-      failures = ["200", "503", "408"].includes(result.kind) ? 0 : failures + 1;
-      if (failures >= Math.max(2 * concurrency, 10)) abandoned = true;
-    }
-  }
-  const workers = [];
-  for (let i = 0; i < concurrency; i++) workers.push(worker());
-  await Promise.all(workers);
-  times.sort((a, b) => a - b);
-  const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : 0);
-  return { sent: started, counts, ms: Date.now() - begin, capped, abandoned, p50: at(0.5), p95: at(0.95), max: at(1) };
-}
+// The load helpers live in scripts/lib/net.mjs; the flood test imports them from here, as before.
+export { freePort, request, runLoad, slowClient };
 
 // ---------------------------------------------------------------------------------------------------------
 // The interpreter side.
