@@ -1,10 +1,12 @@
-// The board build: the core (dist/picohttp.js, what Espruino loads as require("picohttp")) and one module
+// The board build: the core (dist/picohttp.js, what Espruino loads as require("picohttp"), and its reason
+// phrase table dist/picohttp.status) and one module
 // per feature (dist/picohttp-static.js, dist/picohttp-store.js: Storage modules "picohttp/static" and
 // "picohttp/store"), each ES5 and minified; a feature module takes what it shares with the core from
 // require("picohttp") instead of carrying a copy. Then the Node build, its subpath entries and the test
 // helpers.
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
+import { tsImport } from "tsx/esm/api";
 
 const nodeBuiltins = ["net", "fs", "path", "buffer"];
 
@@ -31,6 +33,18 @@ const boardPlugins = () => [
     format: { ascii_only: true, max_line_len: 160 },
   }),
 ];
+
+/**
+ * The reason phrase table, as the file the core reads from Storage (dist/picohttp.status, Storage file
+ * "picohttp.status"): taken from src/core/status.ts, where the Node build has it.
+ */
+const statusTable = {
+  name: "status-table",
+  async generateBundle() {
+    const { STATUS_PHRASES } = await tsImport("./src/core/status.ts", import.meta.url);
+    this.emitFile({ type: "asset", fileName: "picohttp.status", source: STATUS_PHRASES });
+  },
+};
 
 /** In a feature module, the core's own files come from require("picohttp"). */
 const coreFromModule = {
@@ -66,7 +80,7 @@ const node = (input, file, extra = []) => ({
 });
 
 export default [
-  { input: "src/espruino.ts", output: boardOutput("dist/picohttp.js"), plugins: boardPlugins() },
+  { input: "src/espruino.ts", output: boardOutput("dist/picohttp.js"), plugins: [...boardPlugins(), statusTable] },
   feature("static"),
   feature("store"),
   node("src/node.ts", "dist/picohttp.node.js"),

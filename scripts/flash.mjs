@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { dirname, join, relative, resolve } from "node:path";
 import { checkSource } from "./check-bundle.mjs";
 import { readArguments, UsageError } from "./lib/args.mjs";
-import { CORE as BUNDLE, FEATURES, ROOT, featuresFor } from "./lib/library.mjs";
+import { CORE as BUNDLE, CORE_FILES, FEATURES, ROOT, featuresFor } from "./lib/library.mjs";
 
 // The feature modules and which of them an app needs: one list, in scripts/lib/library.mjs. The asset
 // pipeline's prepareAssets is scripts/assets.mjs's.
@@ -225,7 +225,7 @@ async function main() {
   const codeFile = join(work, "app.js");
   writeFileSync(codeFile, code);
 
-  const storage = { picohttp: BUNDLE, "picohttp.json": configFile };
+  const storage = { ...CORE_FILES, "picohttp.json": configFile };
   Object.assign(storage, featuresFor(app.code, Object.keys(app.assets).length > 0), app.assets);
   const args = [ESPRUINO_CLI, "--board", relative(ROOT, board.file), "--no-ble",
     // Offline: no module downloads. picohttp is in Storage, where require() finds it.

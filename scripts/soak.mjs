@@ -37,12 +37,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareAssets } from "./assets.mjs";
 import { freePort, request, runLoad, slowClient, statusOf } from "./lib/net.mjs";
+import { LIBRARY } from "./lib/library.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const BUNDLE = join(ROOT, "dist", "picohttp.js");
-// The board library: the core and its feature modules (the mixed soak serves files).
-const LIBRARY = { picohttp: BUNDLE, "picohttp/static": join(ROOT, "dist", "picohttp-static.js"),
-  "picohttp/store": join(ROOT, "dist", "picohttp-store.js") };
+// The board library (LIBRARY): the core and its feature modules (the mixed soak serves files).
 // The load helpers live in scripts/lib/net.mjs; the flood test imports them from here, as before.
 export { freePort, request, runLoad, slowClient };
 

@@ -4,6 +4,7 @@ import * as net from "net";
 import { isUtf8 } from "buffer";
 import { Handler, HttpServer } from "./server/server";
 import { NODE_DEFAULTS } from "./server/options";
+import { STATUS_PHRASES } from "./core/status";
 import { netAdapter } from "./adapters/net";
 import { directoryStorage } from "./storage/directory";
 import { serveStatic } from "./static";
@@ -113,5 +114,6 @@ HttpServer.prototype._platform = {
   handler: staticResource as Handler,
   decode: codec.decode,
   encode: codec.encode,
+  phrases: STATUS_PHRASES,
   defaults: NODE_DEFAULTS,
 };

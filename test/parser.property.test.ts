@@ -2,24 +2,27 @@
 // never throw, never hang, and give the same result as the unsplit input.
 import test from "ava";
 import fc from "fast-check";
-import { checkIncompleteHead, findHeadEnd, parseHead, Limits } from "../src/core/parser";
+import { parseRequest, Limits, RequestHead } from "../src/core/parser";
 import { parseTarget } from "../src/core/url";
 import { fakeServer } from "./helpers/fake";
 import { HttpRequest, HttpResponse } from "../src/node";
 
 const limits: Limits = { maxRequestLine: 512, maxHeaderBytes: 2048, maxHeaders: 24, maxBody: 4096 };
 
-/** What the incremental reader does with pieces: feed them, find the head end, parse it. */
+/** What the incremental reader does with pieces: feed them, each call told the length the last one saw. */
 function incremental(pieces: string[]): unknown {
   let buffer = "";
   let scanned = 0;
   for (const piece of pieces) {
     buffer += piece;
-    const end = findHeadEnd(buffer, scanned);
-    if (end >= 0) return parseHead(buffer.substring(0, end), limits);
-    scanned = buffer.length - 2;
-    const status = checkIncompleteHead(buffer, limits);
-    if (status) return status;
+    const parsed = parseRequest(buffer, limits, scanned);
+    scanned = buffer.length;
+    if (typeof parsed === "object") {
+      // The same head as the section alone gives (what follows it is the body).
+      const { size, ...rest } = parsed as RequestHead;
+      return rest;
+    }
+    if (parsed) return parsed;
   }
   return "incomplete";
 }

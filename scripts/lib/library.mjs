@@ -7,6 +7,10 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The core: dist/picohttp.js, Storage module "picohttp". */
 export const CORE = join(ROOT, "dist", "picohttp.js");
+/** The reason phrase table the core reads from Storage ("picohttp.status"). */
+export const STATUS = join(ROOT, "dist", "picohttp.status");
+/** What every app's Storage holds: the core and its table (Storage name -> file). */
+export const CORE_FILES = { picohttp: CORE, "picohttp.status": STATUS };
 /** The Node build. */
 export const NODE_BUNDLE = join(ROOT, "dist", "picohttp.node.js");
 
@@ -16,8 +20,8 @@ export const FEATURES = {
   "picohttp/store": join(ROOT, "dist", "picohttp-store.js"),
 };
 
-/** Every board module: Storage name -> file (the core and all of FEATURES). */
-export const LIBRARY = { picohttp: CORE, ...FEATURES };
+/** Every board file: Storage name -> file (CORE_FILES and all of FEATURES). */
+export const LIBRARY = { ...CORE_FILES, ...FEATURES };
 
 /**
  * The feature modules an app needs besides the core: picohttp/static when it serves files (it calls
@@ -35,7 +39,7 @@ export function featuresFor(code, hasAssets) {
 
 /** The core and the given features (Storage name -> file): what an app's Storage holds of picohttp. */
 export function libraryWith(...features) {
-  const files = { picohttp: CORE };
+  const files = { ...CORE_FILES };
   for (const name of features) {
     if (!FEATURES[name]) throw new Error("no feature module " + name + " (FEATURES has " + Object.keys(FEATURES).join(", ") + ")");
     files[name] = FEATURES[name];

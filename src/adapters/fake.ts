@@ -165,7 +165,7 @@ export function parseResponse(raw: string): ParsedResponse {
 export class FakeNet implements NetModule {
   listeners: { [port: number]: FakeListener } = {};
 
-  createServer(onConnection: (socket: Socket) => void): NetServer {
+  createServer(onConnection: (socket?: Socket, error?: any) => void): NetServer {
     return new FakeListener(this, onConnection);
   }
 

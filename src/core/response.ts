@@ -20,21 +20,27 @@ export interface BodyStream {
 export type ResponseData = string | Uint8Array | ArrayBuffer | BodyStream |
   ((offset: number, size: number) => string | Uint8Array | undefined) | object | null | undefined;
 
-/** The response a handler fills in; the server sends it when the handler returns (or its Promise settles). */
+/**
+ * The response a handler fills in; the server sends it when the handler returns (or its Promise settles).
+ * Fields left at their defaults are read from the prototype: on a board each field held costs memory.
+ */
 export class HttpResponse {
   /** Default "HTTP/1.0". */
-  protocol: string;
-  /** Default 200. Any number passes through; unknown codes get a generic reason phrase. */
-  status: number;
+  protocol!: string;
+  /** Default 200. A three-digit code (100-999), as a number or a string of digits; unknown codes get a generic reason phrase. */
+  status!: number;
   /** Extra header fields. Content-Length is always computed by the server. */
   headers: { [name: string]: string | number };
-  /** The body. */
-  data: ResponseData;
+  /** The body (default ""). */
+  data!: ResponseData;
 
   constructor(protocol?: string, status?: number, headers?: { [name: string]: string | number }, data?: ResponseData) {
-    this.protocol = protocol || "HTTP/1.0";
-    this.status = status || 200;
+    if (protocol) this.protocol = protocol;
+    if (status) this.status = status;
     this.headers = headers || {};
-    this.data = data === undefined ? "" : data;
+    if (data !== undefined) this.data = data;
   }
 }
+HttpResponse.prototype.protocol = "HTTP/1.0";
+HttpResponse.prototype.status = 200;
+HttpResponse.prototype.data = "";

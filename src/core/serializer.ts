@@ -5,10 +5,8 @@ import { BodyStream, HttpResponse } from "./response";
 import { findHeader } from "./headers";
 import { find, plainKey } from "./text";
 
-/** A header name or value that cannot break the head: CR and LF are removed. */
-function headerText(value: string | number): string {
-  const text = String(value);
-  if (text.indexOf("\r") < 0 && text.indexOf("\n") < 0) return text;
+/** A header name or value with CR and LF removed, so that it cannot break the head. */
+function oneLine(text: string): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const c = text.charAt(i);
@@ -20,25 +18,30 @@ function headerText(value: string | number): string {
 /**
  * The status line and header fields, for a valid three-digit `status`; `length` < 0 means "no
  * Content-Length". The handler's own Content-Length fields, in any letter case, give way to the server's.
+ * `phrases`: the reason phrase table (see status.ts).
  */
-export function serializeHead(protocol: string, status: number, headers: { [name: string]: unknown }, length: number): string {
-  let head = headerText(protocol) + " " + status + " " + reasonPhrase(status) + "\r\n";
+export function serializeHead(protocol: string, status: number, headers: { [name: string]: unknown }, length: number,
+                              phrases: string | undefined): string {
+  let line = protocol + " " + status + " " + reasonPhrase(status, phrases);
+  let head = "";
   for (const name in headers) {
     const value: any = headers[name];
     if (value === undefined || value === null || !plainKey(name)) continue;
     if (name.length === 14 && name.toLowerCase() === "content-length") continue;
-    head += headerText(name) + ": " + headerText(value) + "\r\n";
+    // Each line checked as it is added: two native searches, no call, in the common case.
+    head += (line.indexOf("\r") < 0 && line.indexOf("\n") < 0 ? line : oneLine(line)) + "\r\n";
+    line = name + ": " + value;
   }
-  if (length >= 0) head += "Content-Length: " + length + "\r\n";
-  return head + "\r\n";
+  head += (line.indexOf("\r") < 0 && line.indexOf("\n") < 0 ? line : oneLine(line)) + "\r\n";
+  return head + (length >= 0 ? "Content-Length: " + length + "\r\n\r\n" : "\r\n");
 }
 
 /** The whole answer for a status the server decides itself (400, 408, 413, 414, 431, 500, 503). */
-export function errorResponse(status: number): string {
-  const text = reasonPhrase(status);
+export function errorResponse(status: number, phrases: string | undefined): string {
+  const text = reasonPhrase(status, phrases);
   const headers: { [name: string]: string } = { "Content-Type": "text/plain" };
   if (status === 503) headers["Retry-After"] = "1";
-  return serializeHead("HTTP/1.0", status, headers, text.length) + text;
+  return serializeHead("HTTP/1.0", status, headers, text.length, phrases) + text;
 }
 
 /**
@@ -75,6 +78,12 @@ export function jsonText(value: unknown): string {
   return out + json.substring(from);
 }
 
+/** How the platform writes a response: its text as bytes, and its reason phrase table (status.ts). */
+export interface Wire {
+  encode(data: string | Uint8Array): string;
+  phrases?: string;
+}
+
 /** Where a response's body goes: the bytes, or a stream and its length (a connection). */
 export interface BodyTarget {
   _data: string;
@@ -86,10 +95,9 @@ export interface BodyTarget {
 /**
  * The head of what the handler filled in, its body put in `target` following ResponseData's rules (none
  * for HEAD and for 1xx, 204 and 304). Throws, for a 500, when `status` is not a three-digit code or the
- * data cannot be sent. `encode` is the platform's.
+ * data cannot be sent. `wire` is the platform's.
  */
-export function prepareResponse(response: HttpResponse, headOnly: boolean, encode: (data: string | Uint8Array) => string,
-                                target: BodyTarget): string {
+export function prepareResponse(response: HttpResponse, headOnly: boolean, wire: Wire, target: BodyTarget): string {
   // The status line must stay one line whatever a handler puts there: a three-digit code (100-999), as a
   // number or a string of digits ("204" is 204); left undefined, 200. Anything else is the handler's error.
   const given: any = response.status;
@@ -116,7 +124,7 @@ export function prepareResponse(response: HttpResponse, headOnly: boolean, encod
       if (findHeader(headers, "Content-Type") === undefined) headers["Content-Type"] = "application/json";
       data = jsonText(data);
     }
-    target._data = encode(typeof data === "object" ? data : String(data));
+    target._data = wire.encode(typeof data === "object" ? data : String(data));
     length = target._data.length;
   }
   target._length = length;
@@ -128,5 +136,5 @@ export function prepareResponse(response: HttpResponse, headOnly: boolean, encod
     target._data = "";
     if (stream && stream.close) stream.close();
   }
-  return serializeHead(response.protocol, status, headers, bodiless ? -1 : length);
+  return serializeHead(response.protocol, status, headers, bodiless ? -1 : length, wire.phrases);
 }

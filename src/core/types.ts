@@ -8,8 +8,6 @@ export interface Socket {
   end(): void;
   /** Node only: close at once, dropping unsent data. */
   destroy?(): void;
-  /** Node only: read on (and drop what comes), so that the client's close is seen. */
-  resume?(): unknown;
   setEncoding?(encoding: string): void;
   removeAllListeners?(event?: string): unknown;
 }
@@ -25,7 +23,8 @@ export interface NetServer {
 
 /** `require("net")` on Espruino and on Node, or the fake one in tests. */
 export interface NetModule {
-  createServer(onConnection: (socket: Socket) => void): NetServer;
+  /** `onConnection(socket)` for each client; an adapter may report a failure to listen as `onConnection(undefined, error)`. */
+  createServer(onConnection: (socket?: Socket, error?: any) => void): NetServer;
 }
 
 /**

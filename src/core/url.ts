@@ -1,14 +1,16 @@
 // Splitting a request target into path segments and a query dictionary.
 import { find, plainKey } from "./text";
 
+/** A hex digit's value, or -1. */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  c |= 0x20; // lower case
+  return c >= 97 && c <= 102 ? c - 87 : -1;
+}
+
 /** `%XX` to the byte XX (and `+` to a space when `plusIsSpace`); a malformed escape stays as it is. */
 export function percentDecode(text: string, plusIsSpace?: boolean): string {
   if (text.indexOf("%") < 0 && !(plusIsSpace && text.indexOf("+") >= 0)) return text;
-  const hexValue = function (c: number): number {
-    if (c >= 48 && c <= 57) return c - 48;
-    c |= 0x20; // lower case
-    return c >= 97 && c <= 102 ? c - 87 : -1;
-  };
   let out = "";
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -34,9 +36,9 @@ export interface Target {
 
 /**
  * Splits an origin-form (`/a/b?x=1`) or absolute-form (`http://host/a/b?x=1`) target.
- * `decode` turns the percent-decoded bytes into the platform's text.
+ * `decode` turns the percent-decoded bytes into the platform's text (none: they are its text).
  */
-export function parseTarget(target: string, decode: (bytes: string) => string): Target {
+export function parseTarget(target: string, decode?: (bytes: string) => string): Target {
   const hash = target.indexOf("#");
   if (hash >= 0) target = target.substring(0, hash);
   const scheme = find(target, "://");
@@ -55,13 +57,17 @@ export function parseTarget(target: string, decode: (bytes: string) => string): 
       const part = parts[i];
       if (!part) continue;
       const eq = part.indexOf("=");
-      const key = decode(percentDecode(eq < 0 ? part : part.substring(0, eq), true));
-      if (!plainKey(key)) continue;
-      query[key] = eq < 0 ? "" : decode(percentDecode(part.substring(eq + 1), true));
+      let key = percentDecode(eq < 0 ? part : part.substring(0, eq), true);
+      const value = eq < 0 ? "" : percentDecode(part.substring(eq + 1), true);
+      if (decode) key = decode(key);
+      if (plainKey(key)) query[key] = decode ? decode(value) : value;
     }
   }
   const path = (hier.charAt(0) === "/" ? hier.substring(1) : hier).split("/");
   // Not `i` again: the minifier would share one var with the loop above, which may not have run.
-  for (let segment = 0; segment < path.length; segment++) path[segment] = decode(percentDecode(path[segment]));
+  for (let segment = 0; segment < path.length; segment++) {
+    const text = percentDecode(path[segment]);
+    path[segment] = decode ? decode(text) : text;
+  }
   return { path: path, query: query };
 }

@@ -1,14 +1,13 @@
 // Accepting and releasing connections: a bounded number handled at once, a bounded queue behind them,
 // and a prompt 503 past that or when memory is low.
-import { errorResponse } from "../core/serializer";
 import { Socket } from "../core/types";
-import { Connection, attach, handleLater } from "./connection";
+import { Connection, handle, onSocketEvent } from "./connection";
 import type { HttpServer } from "./server";
-import { endSocket } from "./writer";
+import { fail } from "./writer";
 import { startSweep } from "./deadlines";
 import { READING, READY } from "./state";
 
-/** A new client: admitted, queued, or turned away. */
+/** A new client: admitted, queued, or turned away with 503. */
 export function accept(server: HttpServer, socket: Socket): void {
   const stats = server.stats;
   const connections = server._connections;
@@ -22,57 +21,49 @@ export function accept(server: HttpServer, socket: Socket): void {
     if (free < limits.minFreeMemory) free = freeMemory(true);
     if (stats.lowestFree < 0 || free < stats.lowestFree) stats.lowestFree = free;
   }
+  const now = Date.now();
+  const c: Connection = {
+    _server: server, _socket: socket, _state: READING, _data: "", _at: 0, _request: undefined, _response: undefined,
+    _stream: undefined, _length: -1, _expires: now + limits.requestTimeout, _deadline: now + limits.headerTimeout,
+  };
+  if (c._deadline > c._expires) c._deadline = c._expires;
+  (socket as any)._connection = c;
+  // One timer for all connections (and ending sockets), only while there are any.
+  if (server._sweep === undefined) server._sweep = startSweep(server);
   const slots = server.threads ? limits.maxConnections : 1;
   if (connections.length >= slots + limits.maxQueue || (free >= 0 && free < limits.minFreeMemory)) {
-    return reject(server, socket);
+    // Its 503 is all it gets: only its close is listened to.
+    socket.on("close", onSocketEvent);
+    stats.rejected++;
+    return fail(c, 503);
   }
-  const now = Date.now();
-  const expires = now + limits.requestTimeout;
-  const c: Connection = {
-    _server: server, _socket: socket, _state: READING, _admitted: false, _data: "", _at: 0, _head: undefined,
-    _stream: undefined, _length: -1, _expires: expires, _deadline: Math.min(now + limits.headerTimeout, expires),
-  };
-  attach(c);
-  c._admitted = connections.push(c) <= slots;
+  socket.on("data", onSocketEvent);
+  socket.on("drain", onSocketEvent);
+  socket.on("end", onSocketEvent);
+  socket.on("close", onSocketEvent);
+  connections.push(c);
   stats.connections++;
   stats.open = connections.length;
   if (connections.length > stats.peakConnections) stats.peakConnections = connections.length;
-  // One timer for all connections, only while there are any.
-  if (server._sweep === undefined) server._sweep = startSweep(server);
 }
 
-/** Turns a connection away with 503 (the queue is full or memory is low). */
-function reject(server: HttpServer, socket: Socket): void {
-  server.stats.rejected++;
-  server._count(503);
-  try {
-    socket.write(errorResponse(503), "binary");
-  } catch (closed) {
-    return;
-  }
-  // Its answer is short: a client that keeps its end open after it gets no longer than this.
-  endSocket(server, socket, false, 1000);
-  if (server._sweep === undefined) server._sweep = startSweep(server);
-}
-
-/** A connection is over: forget it, and let the next waiting one take its place. */
+/**
+ * A connection is over: forget it, and let the next waiting one take its place. The first
+ * `maxConnections` in the list are the ones handled (1 without threads); the rest wait their turn.
+ */
 export function release(server: HttpServer, c: Connection): void {
   const connections = server._connections;
+  const slots = server.threads ? server.limits.maxConnections : 1;
   // A loop, not indexOf: the bundle check allows indexOf only where it can tell it searches a string.
   for (let i = 0; i < connections.length; i++) {
     if (connections[i] === c) {
       connections.splice(i, 1);
+      // The one that moved up into the last place, if its request is waiting: on a later tick, not from
+      // inside the one that left.
+      const next = connections[slots - 1];
+      if (i < slots && next && next._state === READY) setTimeout(handle, 0, next);
       break;
     }
   }
   server.stats.open = connections.length;
-  const admitted = server.threads ? server.limits.maxConnections : 1;
-  for (let i = 0; i < connections.length && i < admitted; i++) {
-    const next = connections[i];
-    if (!next._admitted) {
-      next._admitted = true;
-      if (next._state === READY) handleLater(next);
-    }
-  }
-
 }

@@ -3,9 +3,10 @@
 // bindPlatform, never imported here.
 import { HttpRequest } from "../core/request";
 import { HttpResponse } from "../core/response";
-import { NetModule, NetServer, Socket, TextCodec } from "../core/types";
+import { NetModule, NetServer, Socket } from "../core/types";
+import type { Wire } from "../core/serializer";
 import type { Connection } from "./connection";
-import { accept, release } from "./admission";
+import { accept } from "./admission";
 import { Tuning, tuning } from "./options";
 
 /** `handler(request, response, ...args)`; it may return a Promise, and the response is sent when it settles. */
@@ -30,10 +31,12 @@ export interface ServerOptions extends Partial<Tuning> {
 }
 
 /** What an entry point provides for the platform it runs on. */
-export interface Platform extends TextCodec {
+export interface Platform extends Wire {
   net: NetModule | undefined;
   /** The handler of a server made without one: staticResource. */
   handler: Handler;
+  /** Bytes (a byte string) to the platform's text; absent where a string already is its bytes. */
+  decode?: (bytes: string) => string;
   /** Free heap in variables, after a garbage collection when `collect`; absent where it is not known. */
   freeMemory?: (collect: boolean) => number;
   /** Limits and timeouts that suit the platform. */
@@ -94,7 +97,7 @@ export class HttpServer {
    */
   _ending: any[] = [];
   /** @internal The deadline timer, while there are connections or ending sockets. */
-  _sweep: any;
+  _sweep: any = undefined;
 
   /**
    * `new HttpServer(port = 80, handler = staticResource, args = [], threads = true, start = true, block = true)`,
@@ -110,8 +113,7 @@ export class HttpServer {
       args = options.args;
     }
     this.onError = options.onError || printError;
-    const server = this;
-    this.limits = tuning(this._platform.defaults, options, function (error) { server._report(error); });
+    this.limits = tuning(this._platform.defaults, options, this.onError);
     this.port = port === undefined ? 80 : port;
     this.handler = handler || this._platform.handler;
     this.args = (args as any[]) || [];
@@ -125,24 +127,8 @@ export class HttpServer {
   /** Starts listening, if not already. Always returns, whatever `block` says. */
   start(): this {
     if (this._listener) return this;
-    const net = this.net;
-    const server = this;
-    if (!net) throw new Error("picohttp: no net module: pass one as options.net");
-    const listener = net.createServer(function (socket: Socket) { accept(server, socket); });
-    const failed = function (error: any) {
-      server._listener = undefined;
-      server._report(new Error("picohttp: cannot listen on port " + server.port + ": " + (error && (error.code || error.message) || error)));
-    };
-    if (listener.on) listener.on("error", failed);
-    try {
-      if (this.host) listener.listen(this.port, this.host);
-      else listener.listen(this.port);
-    } catch (error) {
-      failed(error); // Espruino throws here where Node emits 'error'
-      return this;
-    }
-    if (!this.block && listener.unref) listener.unref();
-    this._listener = listener;
+    if (!this.net) throw new Error("picohttp: no net module: pass one as options.net");
+    this._listener = listen(this);
     return this;
   }
 
@@ -152,25 +138,35 @@ export class HttpServer {
     this._listener = undefined;
     if (listener) listener.close();
   }
-
-  /** @internal */
-  _count(status: number): void {
-    const group = Math.floor(status / 100);
-    this.stats.responses[group >= 1 && group <= 5 ? group : 0]++;
-  }
-
-  /** @internal */
-  _report(error: any, request?: HttpRequest): void {
-    try {
-      this.onError(error, request);
-    } catch (ignored) {
-      // A failing error hook must not take the server down.
-    }
-  }
-
-  /** @internal A connection is over. */
-  _release(c: Connection): void {
-    release(this, c);
-  }
 }
 
+/**
+ * Listens on the server's port: one callback for new connections and for a failure to listen (thrown
+ * at once on Espruino, reported later by Node's adapter). Returns the listener, or undefined.
+ */
+function listen(server: HttpServer): NetServer | undefined {
+  const callback = function (socket?: Socket, error?: any) {
+    if (socket) return accept(server, socket);
+    server._listener = undefined;
+    report(server, new Error("picohttp: cannot listen on port " + server.port + ": " + (error && (error.code || error.message) || error)));
+  };
+  const listener = (server.net as NetModule).createServer(callback);
+  try {
+    if (server.host) listener.listen(server.port, server.host);
+    else listener.listen(server.port);
+  } catch (error) {
+    callback(undefined, error);
+    return undefined;
+  }
+  if (!server.block && listener.unref) listener.unref();
+  return listener;
+}
+
+/** Tells the server's onError; a failing error hook must not take the server down. */
+export function report(server: HttpServer, error: any, request?: HttpRequest): void {
+  try {
+    server.onError(error, request);
+  } catch (ignored) {
+    // see above
+  }
+}

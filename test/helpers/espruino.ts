@@ -8,9 +8,10 @@ import * as net from "net";
 
 export const BUNDLE = resolve(__dirname, "../../dist/picohttp.js");
 
-/** The board build's Storage modules: the core and the feature modules it requires on first use. */
+/** The board build's Storage files: the core, its reason phrase table, and the feature modules it requires on first use. */
 export const LIBRARY: { [name: string]: string } = {
   picohttp: BUNDLE,
+  "picohttp.status": resolve(__dirname, "../../dist/picohttp.status"),
   "picohttp/static": resolve(__dirname, "../../dist/picohttp-static.js"),
   "picohttp/store": resolve(__dirname, "../../dist/picohttp-store.js"),
 };
