@@ -20,8 +20,33 @@ const boardOutput = (file) => ({
   generatedCode: "es5",
 });
 
+/**
+ * TypeScript writes an ES5 class as `var C = (function () { function C() {} C.prototype.m = ...; return C; }())`.
+ * On a board the wrapper's scope is kept alive by every method (about three variables a method, more
+ * for the class): unwrapped, a class is its constructor function and its prototype assignments at the
+ * top of the module. Only classes made of exactly those are unwrapped; anything else is an error here.
+ */
+const unwrapClasses = {
+  name: "unwrap-classes",
+  transform(code, id) {
+    if (!/\.ts$/.test(id)) return null;
+    const result = code.replace(/var (\w+) = \/\*\* @class \*\/ \(function \(\) \{\n([\s\S]*?)\n    return \1;\n\}\(\)\);/g,
+      (whole, name, body) => {
+        for (const line of body.split("\n")) {
+          const top = line.startsWith("    ") && !line.startsWith("     ");
+          if (top && !/^    (function \w+\(|\w+\.prototype\.\w+ = function|\/\*\*|\/\/|\}|\*)/.test(line) && !line.startsWith("     *")) {
+            throw new Error(`unwrap-classes: class ${name} in ${id} has a statement it cannot move: ${line.trim()}`);
+          }
+        }
+        return body.replace(/^    /gm, "");
+      });
+    return result === code ? null : { code: result, map: null };
+  },
+};
+
 const boardPlugins = () => [
   typescript({ target: "ES5", declaration: false, noEmitHelpers: true, include: ["src/**/*.ts"] }),
+  unwrapClasses,
   terser({
     ecma: 5,
     // Espruino does not hoist function declarations: hoist_funs moves them before any use.
