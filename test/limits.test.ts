@@ -1,6 +1,8 @@
 // Bounded and unbreakable, on Node over real sockets: each limit and timeout, a flood, and 10,000 requests
 // with the heap back to its baseline.
 import test from "ava";
+// Serial where a test counts live timers: no other test of this file runs meanwhile.
+import { intervalsStopped } from "./helpers/timers";
 import * as net from "net";
 import { HttpServer, HttpRequest, HttpResponse } from "../src/node";
 import { httpRequest, rawRequest } from "./helpers/http";
@@ -46,7 +48,7 @@ test("each limit is answered with its status and a closed connection", async (t)
   }
 });
 
-test("timeouts: slow headers and an idle body get 408, a handler that never settles 503", async (t) => {
+test.serial("timeouts: slow headers and an idle body get 408, a handler that never settles 503", async (t) => {
   const { server, port } = serve((req, res) => {
     if (req.path[0] === "never") return new Promise(() => undefined);
     res.data = "ok";
@@ -63,8 +65,7 @@ test("timeouts: slow headers and an idle body get 408, a handler that never sett
     await wait(50);
     t.is(server.stats.open, 0);
     // The deadline timer stops at its next tick once nothing is left to watch.
-    for (let i = 0; i < 30 && server._sweep !== undefined; i++) await wait(50);
-    t.is(server._sweep, undefined, "no timer left once idle");
+    t.is(await intervalsStopped(), 0, "no timer left once idle");
   } finally {
     server.close();
   }
@@ -92,7 +93,7 @@ test("a client that does not read its response is dropped after writeTimeout", a
   }
 });
 
-test("a client that disconnects mid-request, mid-handler or mid-response releases everything", async (t) => {
+test.serial("a client that disconnects mid-request, mid-handler or mid-response releases everything", async (t) => {
   let handled = 0;
   const { server, port } = serve(async (req, res) => {
     if (req.path[0] === "slow") await wait(100);
@@ -111,8 +112,7 @@ test("a client that disconnects mid-request, mid-handler or mid-response release
     await wait(300);
     t.is(server.stats.open, 0);
     // The deadline timer stops at its next tick once nothing is left to watch.
-    for (let i = 0; i < 30 && server._sweep !== undefined; i++) await wait(50);
-    t.is(server._sweep, undefined);
+    t.is(await intervalsStopped(), 0);
     t.is((await httpRequest(port, "/")).text, "done");
   } finally {
     server.close();
