@@ -13,7 +13,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { readArguments, UsageError } from "./lib/args.mjs";
 import { Interpreter, oneLine, outOfMemory, removeDir, runScript, tempDir, trouble } from "./lib/interpreter.mjs";
-import { CORE, FEATURES, featuresFor, libraryWith } from "./lib/library.mjs";
+import { CORE, CORE_FILES, FEATURES, featuresFor, libraryWith } from "./lib/library.mjs";
 import { freePort, request, sleep } from "./lib/net.mjs";
 import { storageDir, writeStorage } from "./lib/storage.mjs";
 import { loadApp } from "./flash.mjs";
@@ -57,7 +57,7 @@ function coreAndApp(bin, bundle, appCode, appFiles, port) {
   const rows = {};
   rows.empty = runIn(bin, null, REPORT);
   rows.ram = runIn(bin, null, `Modules.addCached("picohttp",function(){${bundle}\n});var picohttp=require("picohttp");\n` + REPORT);
-  rows.storage = runIn(bin, { picohttp: CORE }, "var picohttp=require('picohttp');\n" + REPORT);
+  rows.storage = runIn(bin, { ...CORE_FILES }, "var picohttp=require('picohttp');\n" + REPORT);
   if (appCode !== undefined) {
     rows.appRam = runIn(bin, { ...appFiles, "picohttp.json": config }, appCode + "\n" + REPORT);
     rows.appFlash = runIn(bin, { ...appFiles, "picohttp.json": config, ".bootcde": { data: appCode } },
@@ -195,7 +195,7 @@ async function main(argv) {
   const results = [];
   const features = [];
   for (const interpreter of interpreters) {
-    results.push(coreAndApp(interpreter.bin, bundle, appCode, { picohttp: CORE, ...appFeatures }, port));
+    results.push(coreAndApp(interpreter.bin, bundle, appCode, { ...CORE_FILES, ...appFeatures }, port));
     features.push(await featureCosts(interpreter.bin));
   }
   printTable("Variables in use (process.memory().usage, after GC); in brackets: more than the empty interpreter",

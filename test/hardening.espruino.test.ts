@@ -385,7 +385,11 @@ for (const interpreter of interpreters) {
         t.true(drained >= 0, `server.stats.open drops to 0 within ${bound} ms (it is ${open})`);
       }
       t.true(rounds[0] <= baseline + 10, `a few blocks set up once at most: ${baseline} → ${rounds[0]}`);
-      t.true(rounds[1] <= rounds[0] + 3, `nothing left behind by the second round: ${rounds[0]} → ${rounds[1]}`);
+      // The control app's own state swings by about 80 variables between two measurements at rest (seen
+      // both ways: 730 → 727 → 648 and 709 → 628 → 706), so the second round is held to the higher of the
+      // baseline and the first round; a connection left behind each round would still show above both.
+      t.true(rounds[1] <= Math.max(baseline, rounds[0]) + 3,
+        `nothing left behind by the second round: ${baseline} → ${rounds[0]} → ${rounds[1]}`);
     } finally {
       await board.stop();
     }

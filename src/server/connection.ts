@@ -43,25 +43,27 @@ export interface Connection {
  */
 export function onSocketEvent(this: any, chunk?: any): void {
   const c: Connection = this._connection;
-  if (!c) return;
-  if (typeof chunk === "string") {
-    if (c._state === READING) receive(c, chunk);
-  } else if (typeof chunk !== "boolean") {
-    // 'drain' (Espruino passes the socket, Node nothing) while writing; 'end' while reading: the client
-    // has finished sending, and a request still incomplete never will be. ('end' at other times changes nothing.)
-    if (c._state === WRITING) write(c, "");
-    else if (c._state === READING) finish(c, true);
-  } else {
-    finish(c, undefined);
-    // Closed: the socket need not be held any more (see finish).
-    this._connection = undefined;
-    const ending = c._server._ending;
+  if (typeof chunk === "boolean") {
+    // Closed: the connection is over, and an ended socket need not be held any more (see finish).
+    if (c) finish(c, undefined);
+    const ending = this._endedBy ? this._endedBy._ending : [];
     for (let i = 0; i < ending.length; i++) {
       if (ending[i] === this) {
         ending.splice(i, 1);
         break;
       }
     }
+    this._endedBy = undefined;
+  } else if (!c) {
+    // over already: anything more is ignored
+  } else if (typeof chunk === "string") {
+    if (c._state === READING) receive(c, chunk);
+  } else if (c._state === WRITING) {
+    // 'drain' (Espruino passes the socket, Node nothing) while writing
+    write(c, "");
+  } else if (c._state === READING) {
+    // 'end' while reading: the client has finished sending, and a request still incomplete never will be.
+    finish(c, true);
   }
 }
 

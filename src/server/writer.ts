@@ -122,11 +122,14 @@ export function finish(c: Connection, drop: boolean | undefined): void {
   c._data = "";
   const socket: any = c._socket;
   const server = c._server;
+  // The socket no longer keeps the connection alive: on Espruino some sockets are never reported closed.
+  socket._connection = undefined;
   if (drop !== undefined) {
     try {
       if (drop && socket.destroy) socket.destroy();
       else socket.end();
       socket._endBy = Date.now() + 500;
+      socket._endedBy = server; // for its 'close' to find the list (not _server: Node's sockets have their own)
       server._ending.push(socket);
     } catch (closed) {
       // closed already
