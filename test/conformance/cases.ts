@@ -1,6 +1,6 @@
 // The conformance table (issue 9): HTTP requests and the exact bytes picohttp must answer with, written
-// once and run against every target: the fake network (test/conformance.test.ts), the Node build over real
-// sockets (the same file) and Espruino's interpreter on both heaps (test/conformance.espruino.test.ts).
+// once and run against every target: the fake network (test/socket/conformance.test.ts), the Node build over real
+// sockets (the same file) and Espruino's interpreter on both heaps (test/interpreter/conformance.espruino.test.ts).
 // Every target runs test/conformance/app.js with the limits below, so that one answer is right everywhere;
 // a `board` field gives the interpreter's answer where it must legitimately differ, and says why.
 //

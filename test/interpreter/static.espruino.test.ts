@@ -4,12 +4,12 @@ import test from "ava";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { gunzipSync } from "zlib";
-import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
-import { httpRequest, waitForPort } from "./helpers/http";
+import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "../helpers/espruino";
+import { httpRequest, waitForPort } from "../helpers/http";
 
 noticeSkips("static.espruino.test.ts");
 
-const pipeline = import("../scripts/assets.mjs");
+const pipeline = import("../../scripts/assets.mjs");
 
 const APP = `var picohttp = require("picohttp");
 var peak = 0, pieces = 0;

@@ -7,10 +7,10 @@ import test from "ava";
 import { ChildProcess, spawn } from "child_process";
 import * as nodeNet from "net";
 import { resolve } from "path";
-import { HttpServer } from "../src/node";
-import { netAdapter } from "../src/adapters/net";
+import { HttpServer } from "../../src/node";
+import { netAdapter } from "../../src/adapters/net";
 
-const soak = import("../scripts/soak.mjs");
+const soak = import("../../scripts/soak.mjs");
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const slow = async (req: any, res: any) => { await sleep(req.path[0] === "hold" ? 1500 : 200); res.data = "ok"; };
@@ -123,7 +123,7 @@ test("a client that never closes its end gets its socket closed by the server wi
 
 /** The server in a child process whose file descriptors are limited to 1024 (a common default). */
 function limitedServer(port: number): Promise<ChildProcess> {
-  const code = `const { HttpServer } = require(${JSON.stringify(resolve(__dirname, "../src/node.ts"))});
+  const code = `const { HttpServer } = require(${JSON.stringify(resolve(__dirname, "../../src/node.ts"))});
 new HttpServer(${port}, async (req, res) => { await new Promise((r) => setTimeout(r, 200)); res.data = "ok"; },
   { host: "127.0.0.1", maxConnections: 4, maxQueue: 4, onError: () => undefined });
 console.log("LISTENING");`;

@@ -3,27 +3,27 @@ import test from "ava";
 import { readFileSync } from "fs";
 import { resolve } from "path";
 
-const checker = import("../scripts/check-bundle.mjs");
+const checker = import("../../scripts/check-bundle.mjs");
 
 const BOARD_BUNDLES = ["picohttp.js", "picohttp-static.js", "picohttp-store.js"];
 
 test("the board bundles pass the Espruino dialect check", async (t) => {
   const { checkSource } = await checker;
   for (const name of BOARD_BUNDLES) {
-    const problems = checkSource(readFileSync(resolve(__dirname, "../dist", name), "utf8"));
+    const problems = checkSource(readFileSync(resolve(__dirname, "../../dist", name), "utf8"));
     t.deepEqual(problems, [], name);
   }
 });
 
 test("the feature modules take what they share from the core, not a copy of it", (t) => {
   for (const name of ["picohttp-static.js", "picohttp-store.js"]) {
-    const source = readFileSync(resolve(__dirname, "../dist", name), "utf8");
+    const source = readFileSync(resolve(__dirname, "../../dist", name), "utf8");
     t.regex(source, /require\("picohttp"\)/, name);
     t.false(source.includes("function find"), name);
     t.false(source.includes("|100Continue"), name);
   }
   // The core carries no static-file or storage code: it loads those modules on first use.
-  const core = readFileSync(resolve(__dirname, "../dist/picohttp.js"), "utf8");
+  const core = readFileSync(resolve(__dirname, "../../dist/picohttp.js"), "utf8");
   t.regex(core, /require\("picohttp\/static"\)|"picohttp\/static"/);
   t.false(core.includes("text/html"), "no MIME table in the core");
   t.false(core.includes(".manifest"), "no asset manifest in the core");

@@ -5,12 +5,12 @@ import test from "ava";
 import * as net from "net";
 import { readFileSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
-import { Board, BUNDLE, LIBRARY, asUploadedModule, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
-import { httpRequest, rawRequest, waitForPort } from "./helpers/http";
+import { Board, BUNDLE, LIBRARY, asUploadedModule, interpreters, noticeSkips, tempDir, writeStorage } from "../helpers/espruino";
+import { httpRequest, rawRequest, waitForPort } from "../helpers/http";
 
 noticeSkips("espruino.test.ts");
 
-const example = (name: string) => readFileSync(resolve(__dirname, "../examples", name), "latin1");
+const example = (name: string) => readFileSync(resolve(__dirname, "../../examples", name), "latin1");
 
 /** Sends a request a few bytes at a time, each its own TCP segment, so the board sees it in pieces. */
 function trickle(port: number, bytes: string, size: number): Promise<string> {

@@ -5,9 +5,9 @@ import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
-import { httpRequest, rawRequest, waitForPort } from "./helpers/http";
+import { httpRequest, rawRequest, waitForPort } from "../helpers/http";
 
-const examples = resolve(__dirname, "../examples");
+const examples = resolve(__dirname, "../../examples");
 
 async function runExample(name: string, port: number, cwd: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(examples, name)], { cwd, stdio: ["ignore", "pipe", "pipe"] });

@@ -2,18 +2,18 @@
 // fake network (no sockets; every request also split at every byte, and short ones cut in two at every
 // offset) and over real sockets on 127.0.0.1 (whole, and in pieces with TCP_NODELAY). Both run the one app,
 // test/conformance/app.js; static files come from a directory holding the asset pipeline's output.
-// The same table runs on Espruino's interpreter in test/conformance.espruino.test.ts.
+// The same table runs on Espruino's interpreter in test/interpreter/conformance.espruino.test.ts.
 import test from "ava";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
-import { waitForPort } from "./helpers/http";
-import { Mode, ServerName, Site, Target, appOptions, describe, grouped, prepareSite, runCase, scheduler, sendOverSocket } from "./conformance/cases";
+import { waitForPort } from "../helpers/http";
+import { Mode, ServerName, Site, Target, appOptions, describe, grouped, prepareSite, runCase, scheduler, sendOverSocket } from "../conformance/cases";
 
-const picohttp = require("../dist/picohttp.node.js");
-const { FakeNet } = require("../dist/testing.js");
-const { conformanceApp } = require("./conformance/app.js");
-const ports = import("../scripts/soak.mjs");
+const picohttp = require("../../dist/picohttp.node.js");
+const { FakeNet } = require("../../dist/testing.js");
+const { conformanceApp } = require("../conformance/app.js");
+const ports = import("../../scripts/soak.mjs");
 
 const SERVERS: ServerName[] = ["main", "minimal"];
 

@@ -1,10 +1,10 @@
 import test from "ava";
 // Serial where a test counts live timers: no other test of this file runs meanwhile.
-import { intervalsStopped } from "./helpers/timers";
-import { HttpRequest, HttpResponse, codec } from "../src/node";
-import { HttpServer as RawHttpServer } from "../src/server/server";
-import { parseResponse } from "../src/adapters/fake";
-import { fakeServer, wait } from "./helpers/fake";
+import { intervalsStopped } from "../helpers/timers";
+import { HttpRequest, HttpResponse, codec } from "../../src/node";
+import { HttpServer as RawHttpServer } from "../../src/server/server";
+import { parseResponse } from "../../src/adapters/fake";
+import { fakeServer, wait } from "../helpers/fake";
 
 const echo = (request: HttpRequest, response: HttpResponse) => {
   response.data = JSON.stringify({

@@ -13,14 +13,14 @@ import test from "ava";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as net from "net";
 import { join, resolve } from "path";
-import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
+import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "../helpers/espruino";
 
 noticeSkips("hardening.espruino.test.ts");
 
-const soak = import("../scripts/soak.mjs");
-const pipeline = import("../scripts/assets.mjs");
+const soak = import("../../scripts/soak.mjs");
+const pipeline = import("../../scripts/assets.mjs");
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "../..");
 const ESP8266 = JSON.parse(readFileSync(join(ROOT, "boards/esp8266.json"), "utf8")).picohttp.options;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

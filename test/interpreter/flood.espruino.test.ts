@@ -3,12 +3,12 @@
 // The interpreter stays up, every request gets a whole 200, a 503 or (stalled clients) a 408, none hangs,
 // the server serves normally afterwards and memory at rest comes back to its starting level.
 import test from "ava";
-import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
+import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "../helpers/espruino";
 
 noticeSkips("flood.espruino.test.ts");
 
 // request(), slowClient(), runLoad() and freePort() are shared with `npm run soak`.
-const load = import("../scripts/soak.mjs");
+const load = import("../../scripts/soak.mjs");
 
 const APP = (port: number) => `var picohttp = require("picohttp");
 var server = new picohttp.HttpServer(${port}, function (req, res) { res.data = "Hello"; }, { headerTimeout: 2000 });

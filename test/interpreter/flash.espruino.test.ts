@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from "fs";
 import * as net from "net";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
-import { httpRequest, waitForPort } from "./helpers/http";
-import { CHROMIUM, checkControlPage, freePort, getJSON, haveChromium, launchBrowser } from "./helpers/browser";
+import { httpRequest, waitForPort } from "../helpers/http";
+import { CHROMIUM, checkControlPage, freePort, getJSON, haveChromium, launchBrowser } from "../helpers/browser";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "../..");
 const BIN = process.env.ESPRUINO_BIN;
 const TELNET = 2323;
 const skip = !BIN ? "ESPRUINO_BIN is not set" : !haveChromium ? CHROMIUM + " is missing" : "";

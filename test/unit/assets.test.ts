@@ -5,10 +5,10 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { gunzipSync } from "zlib";
 import { spawnSync } from "child_process";
-import { directoryStorage, staticResource, useStorage } from "../src/node";
-import { fakeServer } from "./helpers/fake";
+import { directoryStorage, staticResource, useStorage } from "../../src/node";
+import { fakeServer } from "../helpers/fake";
 
-const pipeline = import("../scripts/assets.mjs");
+const pipeline = import("../../scripts/assets.mjs");
 
 function site(): string {
   const dir = mkdtempSync(join(tmpdir(), "picohttp-assets-"));

@@ -1,11 +1,11 @@
 import test from "ava";
-import { parseRequest, Limits, RequestHead } from "../src/core/parser";
-import { parseTarget, percentDecode } from "../src/core/url";
-import { STATUS_PHRASES, reasonPhrase } from "../src/core/status";
-import { HttpResponse } from "../src/core/response";
-import { find } from "../src/core/text";
-import { errorResponse, jsonText, prepareResponse, serializeHead } from "../src/core/serializer";
-import { mimeType } from "../src/mime";
+import { parseRequest, Limits, RequestHead } from "../../src/core/parser";
+import { parseTarget, percentDecode } from "../../src/core/url";
+import { STATUS_PHRASES, reasonPhrase } from "../../src/core/status";
+import { HttpResponse } from "../../src/core/response";
+import { find } from "../../src/core/text";
+import { errorResponse, jsonText, prepareResponse, serializeHead } from "../../src/core/serializer";
+import { mimeType } from "../../src/mime";
 
 const limits: Limits = { maxRequestLine: 100, maxHeaderBytes: 300, maxHeaders: 5, maxBody: 1000 };
 const identity = (text: string) => text;

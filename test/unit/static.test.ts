@@ -2,9 +2,9 @@ import test from "ava";
 import { mkdtempSync, mkdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { staticResource, useStorage, memoryStorage, directoryStorage, Storage } from "../src/node";
-import { acceptsGzip, resourceName, serveStatic } from "../src/static";
-import { fakeServer, wait } from "./helpers/fake";
+import { staticResource, useStorage, memoryStorage, directoryStorage, Storage } from "../../src/node";
+import { acceptsGzip, resourceName, serveStatic } from "../../src/static";
+import { fakeServer, wait } from "../helpers/fake";
 
 const big = (() => { let s = ""; for (let i = 0; i < 70000; i++) s += String.fromCharCode((i * 7) & 255); return s; })();
 

@@ -6,10 +6,10 @@ import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
-import { httpRequest } from "./helpers/http";
-import { CHROMIUM, checkControlPage, freePort, getJSON, haveChromium, launchBrowser } from "./helpers/browser";
+import { httpRequest } from "../helpers/http";
+import { CHROMIUM, checkControlPage, freePort, getJSON, haveChromium, launchBrowser } from "../helpers/browser";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "../..");
 if (!haveChromium) console.log(`[control.test] ${CHROMIUM} is missing (apt-get install chromium): the browser tests are skipped`);
 
 /** What `npm start` runs once the build is done (the test run has built already). */

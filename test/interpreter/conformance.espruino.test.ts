@@ -7,14 +7,14 @@
 import test from "ava";
 import { rmSync } from "fs";
 import { resolve } from "path";
-import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "./helpers/espruino";
-import { NO_CLOSE, ServerName, Site, Target, appOptions, describe, grouped, prepareSite, runCase, scheduler, sendOverSocket } from "./conformance/cases";
+import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "../helpers/espruino";
+import { NO_CLOSE, ServerName, Site, Target, appOptions, describe, grouped, prepareSite, runCase, scheduler, sendOverSocket } from "../conformance/cases";
 
 noticeSkips("conformance.espruino.test.ts");
 
-const APP = resolve(__dirname, "conformance/app.js");
+const APP = resolve(__dirname, "../conformance/app.js");
 const SERVERS: ServerName[] = ["main", "minimal"];
-const ports = import("../scripts/soak.mjs");
+const ports = import("../../scripts/soak.mjs");
 let site: Promise<Site> | undefined;
 const siteDir = tempDir();
 

@@ -2,10 +2,10 @@
 // never throw, never hang, and give the same result as the unsplit input.
 import test from "ava";
 import fc from "fast-check";
-import { parseRequest, Limits, RequestHead } from "../src/core/parser";
-import { parseTarget } from "../src/core/url";
-import { fakeServer } from "./helpers/fake";
-import { HttpRequest, HttpResponse } from "../src/node";
+import { parseRequest, Limits, RequestHead } from "../../src/core/parser";
+import { parseTarget } from "../../src/core/url";
+import { fakeServer } from "../helpers/fake";
+import { HttpRequest, HttpResponse } from "../../src/node";
 
 const limits: Limits = { maxRequestLine: 512, maxHeaderBytes: 2048, maxHeaders: 24, maxBody: 4096 };
 

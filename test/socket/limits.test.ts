@@ -2,10 +2,10 @@
 // with the heap back to its baseline.
 import test from "ava";
 // Serial where a test counts live timers: no other test of this file runs meanwhile.
-import { intervalsStopped } from "./helpers/timers";
+import { intervalsStopped } from "../helpers/timers";
 import * as net from "net";
-import { HttpServer, HttpRequest, HttpResponse } from "../src/node";
-import { httpRequest, rawRequest } from "./helpers/http";
+import { HttpServer, HttpRequest, HttpResponse } from "../../src/node";
+import { httpRequest, rawRequest } from "../helpers/http";
 
 let nextPort = 18600;
 function serve(handler: (req: HttpRequest, res: HttpResponse) => unknown, options: any = {}) {
