@@ -193,18 +193,7 @@ export async function soak(bin, setupBin, kind, options) {
     if (board.alive) {
       result.peakUsage = await ask("track(false)");
       // Let 'close' events and the server's timeouts settle; measure again if not back yet.
-      await sleep(300);
-      // A number from 1024 up takes a block of its own beside its name (below, it fits in the name's): each
-      // counter that passes 1024 during the soak costs one block, for good. Allowed for, not a leak.
-      result.counterBlocks = countersCrossing(countersBefore, await ask("[stats(), calls]"));
-      const allowed = 3 + result.counterBlocks;
-      result.usageAfter = await ask("process.memory().usage");
-      for (let i = 0; i < 4 && result.usageAfter > result.usageBefore + allowed; i++) {
-        await sleep(1000);
-        result.usageAfter = await ask("process.memory().usage");
-      }
-      result.stats = await ask("stats()");
-      result.errorFlags = await ask("E.getErrorFlags()");
+      await settledFigures(ask, result, countersBefore);
       const after = await request(port, { expect: "Hello" });
       result.afterwards = after.kind;
     } else {
@@ -357,6 +346,25 @@ async function mixJob(kind, i, port, expected, timeouts) {
   };
 }
 
+/**
+ * Memory at rest after a soak, into `result`: usageAfter (measured again, up to four times a second apart,
+ * while above usageBefore plus what is allowed), counterBlocks, stats and errorFlags. A number from 1024 up
+ * takes a block of its own beside its name (below, it fits in the name's): each counter that passes 1024
+ * during the soak costs one block, for good. Allowed for, not a leak.
+ */
+async function settledFigures(ask, result, countersBefore) {
+  await sleep(300);
+  result.counterBlocks = countersCrossing(countersBefore, await ask("[stats(), calls]"));
+  const allowed = 3 + result.counterBlocks;
+  result.usageAfter = await ask("process.memory().usage");
+  for (let i = 0; i < 4 && result.usageAfter > result.usageBefore + allowed; i++) {
+    await sleep(1000);
+    result.usageAfter = await ask("process.memory().usage");
+  }
+  result.stats = await ask("stats()");
+  result.errorFlags = await ask("E.getErrorFlags()");
+}
+
 /** How many numbers in `after` (an object or array, walked in step with `before`) passed 1024 since `before`. */
 export function countersCrossing(before, after) {
   let crossed = 0;
@@ -487,18 +495,7 @@ export async function mixSoak(bin, setupBin, limits, options) {
         await sleep(250);
         result.openAtEnd = await ask("server.stats.open");
       }
-      await sleep(300);
-      // A number from 1024 up takes a block of its own beside its name (below, it fits in the name's): each
-      // counter that passes 1024 during the soak costs one block, for good. Allowed for, not a leak.
-      result.counterBlocks = countersCrossing(countersBefore, await ask("[stats(), calls]"));
-      const allowed = 3 + result.counterBlocks;
-      result.usageAfter = await ask("process.memory().usage");
-      for (let i = 0; i < 4 && result.usageAfter > result.usageBefore + allowed; i++) {
-        await sleep(1000);
-        result.usageAfter = await ask("process.memory().usage");
-      }
-      result.stats = await ask("stats()");
-      result.errorFlags = await ask("E.getErrorFlags()");
+      await settledFigures(ask, result, countersBefore);
       result.afterwards = (await mixJob("small", 0, port, expected, timeouts)).kind;
     } else {
       result.exit = board.process.exitCode !== null ? "exit code " + board.process.exitCode : "signal " + board.process.signalCode;

@@ -1,7 +1,7 @@
 // Runs apps on Espruino's Linux build: the interpreter whose path is in ESPRUINO_BIN (default heap) and,
 // when set, ESPRUINO_BIN_1600 (the same build with `variables: 1600`, an ESP8266's heap).
 import { ChildProcess, spawn, spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import * as net from "net";
@@ -61,6 +61,27 @@ export function writeStorage(dir: string, files: { [name: string]: string }): vo
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "picohttp-espruino-"));
+}
+
+const pipeline = import("../../scripts/assets.mjs");
+
+/**
+ * A temp dir whose Storage holds the library, `site` (name -> content) prepared by the asset pipeline
+ * under www/ (gzip, ETags, manifest) and `extra` (Storage name -> local file). Returns the dir and the
+ * Storage name -> local file of everything written.
+ */
+export async function storageWithSite(site: { [name: string]: string | Buffer },
+                                      extra: { [name: string]: string } = {}): Promise<{ dir: string; files: { [name: string]: string } }> {
+  const { prepareAssets } = await pipeline;
+  const dir = tempDir();
+  const source = join(dir, "site");
+  mkdirSync(source);
+  for (const name in site) writeFileSync(join(source, name), site[name]);
+  const prepared = prepareAssets(source, { base: "www", out: join(dir, "prepared") });
+  const files: { [name: string]: string } = Object.assign({}, LIBRARY, extra);
+  for (const f of prepared.files) files[f.name] = f.path;
+  writeStorage(dir, files);
+  return { dir, files };
 }
 
 /**

@@ -10,15 +10,14 @@
 // and a guard: the control page's own load (static files and API calls at once, an ESP8266's limits).
 // Each request here has a bounded wait, every interpreter is killed in `finally`, and every port is free.
 import test from "ava";
-import { mkdirSync, readFileSync, writeFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import * as net from "net";
 import { join, resolve } from "path";
-import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "../helpers/espruino";
+import { Board, interpreters, noticeSkips, storageWithSite, tempDir } from "../helpers/espruino";
 
 noticeSkips("hardening.espruino.test.ts");
 
 const soak = import("../../scripts/soak.mjs");
-const pipeline = import("../../scripts/assets.mjs");
 
 const ROOT = resolve(__dirname, "../..");
 const ESP8266 = JSON.parse(readFileSync(join(ROOT, "boards/esp8266.json"), "utf8")).picohttp.options;
@@ -186,19 +185,14 @@ async function until(board: Board, expression: string, timeout: number): Promise
  */
 async function prepare(site: { [name: string]: string | Buffer }, options?: object,
                        extra: { [name: string]: string } = {}): Promise<{ dir: string; stored: { [name: string]: Buffer } }> {
-  const { prepareAssets } = await pipeline;
-  const dir = tempDir();
-  const source = join(dir, "site");
-  mkdirSync(source);
-  for (const name in site) writeFileSync(join(source, name), site[name]);
-  const prepared = prepareAssets(source, { base: "www", out: join(dir, "prepared") });
-  const files: { [name: string]: string } = Object.assign({}, LIBRARY, extra);
-  for (const f of prepared.files) files[f.name] = f.path;
+  const config: { [name: string]: string } = {};
   if (options) {
-    writeFileSync(join(dir, "picohttp.json.src"), JSON.stringify(options));
-    files["picohttp.json"] = join(dir, "picohttp.json.src");
+    // The limits file, beside the Storage that storageWithSite makes.
+    const path = join(tempDir(), "picohttp.json.src");
+    writeFileSync(path, JSON.stringify(options));
+    config["picohttp.json"] = path;
   }
-  writeStorage(dir, files);
+  const { dir, files } = await storageWithSite(site, Object.assign({}, extra, config));
   const stored: { [name: string]: Buffer } = {};
   for (const name in files) stored[name] = readFileSync(files[name]);
   return { dir, stored };

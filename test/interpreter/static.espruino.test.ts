@@ -1,15 +1,11 @@
 // staticResource on Espruino's Linux build: assets in Storage, a 64 KB file streamed intact on a
 // 1600-variable heap with memory back to its starting level, gzip and 304 over real sockets.
 import test from "ava";
-import { mkdirSync, writeFileSync } from "fs";
-import { join } from "path";
 import { gunzipSync } from "zlib";
-import { Board, BUNDLE, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "../helpers/espruino";
+import { Board, interpreters, noticeSkips, storageWithSite } from "../helpers/espruino";
 import { httpRequest, waitForPort } from "../helpers/http";
 
 noticeSkips("static.espruino.test.ts");
-
-const pipeline = import("../../scripts/assets.mjs");
 
 const APP = `var picohttp = require("picohttp");
 var peak = 0, pieces = 0;
@@ -38,16 +34,7 @@ require("net").createServer(function (socket) {
 
 /** A temp dir whose Storage holds picohttp and `site` (name -> content) prepared by the asset pipeline under www/. */
 async function boardWithSite(site: { [name: string]: string | Buffer }): Promise<string> {
-  const { prepareAssets } = await pipeline;
-  const dir = tempDir();
-  const source = join(dir, "site");
-  mkdirSync(source);
-  for (const name in site) writeFileSync(join(source, name), site[name]);
-  const prepared = prepareAssets(source, { base: "www", out: join(dir, "prepared") });
-  const files: { [name: string]: string } = { ...LIBRARY };
-  for (const f of prepared.files) files[f.name] = f.path;
-  writeStorage(dir, files);
-  return dir;
+  return (await storageWithSite(site)).dir;
 }
 
 for (const interpreter of interpreters) {
