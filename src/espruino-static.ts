@@ -4,8 +4,6 @@ import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
 import { Files } from "./core/types";
 
-declare function require(name: string): any;
-
 // staticBase "" is the Storage folder the asset pipeline writes to, never the root with its system
 // files (.bootcde, .wificfg, the library, saved state). Names over 28 characters would be truncated.
 const files: Files = { storage: require("Storage"), maxNameLength: 28, base: "www" };

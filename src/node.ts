@@ -14,10 +14,10 @@ import { HttpResponse } from "./core/response";
 import { Files, Storage, TextCodec } from "./core/types";
 
 export { HttpServer } from "./server/server";
-export type { Handler, Platform, ServerOptions, ServerStats } from "./server/server";
+export type { Handler, ServerOptions, ServerStats } from "./server/server";
 export type { Tuning } from "./server/options";
 export { HttpRequest } from "./core/request";
-export type { BodyStream, ResponseData } from "./core/response";
+export type { BodyFunction, BodyStream, JsonValue, ResponseData } from "./core/response";
 export { HttpResponse } from "./core/response";
 export type { Storage } from "./core/types";
 export { mimeType } from "./mime";
@@ -64,7 +64,7 @@ function encodeEscaped(text: string): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Text is UTF-8 (see above). */
+/** @internal Text is UTF-8 (see above). Exported for the tests. */
 export const codec: TextCodec = {
   decode: function (bytes) {
     if (isAscii(bytes)) return bytes;
@@ -99,13 +99,19 @@ export function staticResource(request: HttpRequest, response: HttpResponse, sta
   serveStatic(files, request, response, staticBase, defaultResource, defaultMime);
 }
 
-/** The value saved under `name`, or `fallback` when nothing readable was saved there. */
-export function load(name: string, fallback?: any): any {
+/**
+ * The value saved under `name`, or `fallback` when nothing readable was saved there (undefined without
+ * one). Its type is what the caller says it is (`load<Settings>("settings", defaults)`): the file holds
+ * whatever JSON was saved there.
+ */
+export function load<T = unknown>(name: string): T | undefined;
+export function load<T>(name: string, fallback: T): T;
+export function load(name: string, fallback?: unknown): unknown {
   return loadFrom(files, codec, name, fallback);
 }
 
 /** Saves `value` as JSON under `name`; after a crash at any point, load() returns the old value or the new one. */
-export function save(name: string, value: any): void {
+export function save(name: string, value: unknown): void {
   saveTo(files, codec, name, value);
 }
 

@@ -14,8 +14,8 @@ export class FakeSocket implements Socket {
   written = "";
   ended = false;
   destroyed = false;
-  closed = false;
   /** When set, the client has gone: writes fail like Espruino's on a closed socket. */
+  closed = false;
   private listeners: { [event: string]: Listener[] } = {};
   private drainPending = false;
 
@@ -163,6 +163,7 @@ export function parseResponse(raw: string): ParsedResponse {
 
 /** A `net` module for tests: pass it as `options.net`, then connect() or request(). */
 export class FakeNet implements NetModule {
+  /** @internal The listening servers, by port. */
   listeners: { [port: number]: FakeListener } = {};
 
   createServer(onConnection: (socket?: Socket, error?: any) => void): NetServer {

@@ -16,6 +16,7 @@ export interface Limits {
   maxBody: number;
 }
 
+/** @internal The parsed request line and header fields. */
 export interface RequestHead {
   method: string;
   target: string;
@@ -28,7 +29,7 @@ export interface RequestHead {
 }
 
 /**
- * Parses the request head at the start of `buffer`. `scanned` is the buffer's length at the previous
+ * @internal Parses the request head at the start of `buffer`. `scanned` is the buffer's length at the previous
  * call (0 at the first), so that each byte is searched about once. Returns the head; 0 while it is
  * incomplete (call again with more); or the status code for a request that cannot be parsed or breaks a
  * limit (400, 413, 414, 431). Empty lines before the request line are skipped; bare LF line ends are

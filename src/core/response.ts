@@ -13,12 +13,24 @@ export interface BodyStream {
 }
 
 /**
- * What a handler may put in `response.data`. A string is text, sent the platform's way (UTF-8 on Node,
- * the string's own bytes on Espruino); bytes are sent as they are; a plain object or array is sent as
- * JSON; a BodyStream, or a function `(offset, size) => piece`, is streamed.
+ * A value JSON can hold, as `response.data` sends it: plain objects and arrays of these (an object
+ * literal, or a `type` alias of one); not a Date, Map, Set, Promise or class instance, which would go out
+ * as `{}` or a string. A value declared with an `interface` is not assignable to it (interfaces have no
+ * index signature): declare it with `type` instead.
  */
-export type ResponseData = string | Uint8Array | ArrayBuffer | BodyStream |
-  ((offset: number, size: number) => string | Uint8Array | undefined) | object | null | undefined;
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { [key: string]: JsonValue | undefined };
+
+/** `(offset, size) => piece`: a stream without a length (see BodyStream.read). */
+export type BodyFunction = (offset: number, size: number) => string | Uint8Array | undefined;
+
+/**
+ * What a handler may put in `response.data`. A string is text, sent the platform's way (UTF-8 on Node,
+ * the string's own bytes on Espruino); a number or boolean goes out as its text (as JSON would write it);
+ * bytes (a Uint8Array, Node's Buffer included, or an ArrayBuffer) are sent as they are; a plain object or
+ * array is sent as JSON; a BodyStream, or a function `(offset, size) => piece`, is streamed. Null and
+ * undefined are an empty body.
+ */
+export type ResponseData = JsonValue | Uint8Array | ArrayBuffer | BodyStream | BodyFunction | undefined;
 
 /**
  * The response a handler fills in; the server sends it when the handler returns (or its Promise settles).

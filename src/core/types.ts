@@ -43,7 +43,7 @@ export interface Storage {
    */
   size?(name: string): number | undefined;
 }
-/** Turns bytes from the wire into text and back, the way the platform's strings work. */
+/** @internal Turns bytes from the wire into text and back, the way the platform's strings work. */
 export interface TextCodec {
   /** Bytes (a byte string) to the platform's text. */
   decode(bytes: string): string;
@@ -51,7 +51,7 @@ export interface TextCodec {
   encode(data: string | Uint8Array): string;
 }
 
-/** Where staticResource, load and save find files: each entry point binds its platform's. */
+/** @internal Where staticResource, load and save find files: each entry point binds its platform's. */
 export interface Files {
   storage: Storage;
   /** Storage silently truncates longer names (28 on a board): a longer one would alias another file. */

@@ -26,14 +26,14 @@ export interface Tuning extends Limits {
   minFreeMemory: number;
 }
 
-/** Defaults on a board (an ESP32's or ESP8266's limits are lower still: see boards/*.json). */
+/** @internal Defaults on a board (an ESP32's or ESP8266's limits are lower still: see boards/*.json). */
 export const BOARD_DEFAULTS: Tuning = {
   maxRequestLine: 512, maxHeaderBytes: 2048, maxHeaders: 24, maxBody: 4096, maxConnections: 4, maxQueue: 4,
   headerTimeout: 10000, bodyTimeout: 10000, requestTimeout: 20000, handlerTimeout: 30000, writeTimeout: 30000,
   chunkSize: 512, minFreeMemory: 200,
 };
 
-/** Defaults on Node. */
+/** @internal Defaults on Node. */
 export const NODE_DEFAULTS: Tuning = {
   maxRequestLine: 2048, maxHeaderBytes: 8192, maxHeaders: 64, maxBody: 1048576, maxConnections: 64, maxQueue: 256,
   headerTimeout: 10000, bodyTimeout: 10000, requestTimeout: 30000, handlerTimeout: 30000, writeTimeout: 30000,
@@ -45,7 +45,7 @@ export const NODE_DEFAULTS: Tuning = {
 const OTHER_OPTIONS = "|args|threads|start|block|host|net|onError|port|";
 
 /**
- * `defaults` with `options` laid over them: an object that holds only what `options` changes and reads
+ * @internal `defaults` with `options` laid over them: an object that holds only what `options` changes and reads
  * the rest from `defaults` (on a board each property held costs memory). A key that is not an option,
  * or a number option that is not a number, is reported through `report` (a typo would otherwise pass
  * unnoticed) and ignored.

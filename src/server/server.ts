@@ -1,6 +1,6 @@
 // HttpServer: its options, listening, and the counters an app can read. The platform (its `net`, text
-// codec, default handler and defaults) is bound by the entry point (src/espruino.ts, src/node.ts) with
-// bindPlatform, never imported here.
+// codec, default handler and defaults) is set on HttpServer.prototype._platform by the entry point
+// (src/espruino.ts, src/node.ts), never imported here.
 import { HttpRequest } from "../core/request";
 import { HttpResponse } from "../core/response";
 import { NetModule, NetServer, Socket } from "../core/types";
@@ -30,7 +30,7 @@ export interface ServerOptions extends Partial<Tuning> {
   onError?: (error: any, request?: HttpRequest) => void;
 }
 
-/** What an entry point provides for the platform it runs on. */
+/** @internal What an entry point provides for the platform it runs on. */
 export interface Platform extends Wire {
   net: NetModule | undefined;
   /** The handler of a server made without one: staticResource. */
@@ -63,7 +63,7 @@ export interface ServerStats {
   lowestFree: number;
 }
 
-/** The default onError: the error on the console. */
+/** @internal The default onError: the error on the console. */
 export function printError(error: any): void {
   console.log("picohttp:", error && error.stack ? error.stack : String(error));
 }
@@ -100,9 +100,14 @@ export class HttpServer {
   _sweep: any = undefined;
 
   /**
-   * `new HttpServer(port = 80, handler = staticResource, args = [], threads = true, start = true, block = true)`,
-   * or `new HttpServer(port, handler, options)`.
+   * `port` (80), `handler(request, response, ...args)` (staticResource), `args` passed to the handler after
+   * request and response ([]), `threads`: connections handled concurrently (true) or one at a time in order,
+   * `start`: listen at once (true) or on start(), `block`: the listening server keeps a Node process alive
+   * (true) or not.
    */
+  constructor(port?: number, handler?: Handler, args?: any[], threads?: boolean, start?: boolean, block?: boolean);
+  /** `options` holds everything after `handler` (args, threads, start, block) and the limits and timeouts. */
+  constructor(port: number | undefined, handler: Handler | undefined, options: ServerOptions);
   constructor(port?: number, handler?: Handler, args?: any[] | ServerOptions, threads?: boolean, start?: boolean,
               block?: boolean) {
     // Compiled to ES5 for a board, a call without `new` would write these fields onto the global object.
@@ -162,7 +167,7 @@ function listen(server: HttpServer): NetServer | undefined {
   return listener;
 }
 
-/** Tells the server's onError; a failing error hook must not take the server down. */
+/** @internal Tells the server's onError; a failing error hook must not take the server down. */
 export function report(server: HttpServer, error: any, request?: HttpRequest): void {
   try {
     server.onError(error, request);

@@ -18,7 +18,7 @@ function parse(bytes: string, codec: TextCodec): { value: any } | undefined {
  * The value saved under `name` (in board flash, or the working directory on Node), or `fallback` when
  * nothing readable was saved there.
  */
-export function loadFrom(files: Files, codec: TextCodec, name: string, fallback?: any): any {
+export function loadFrom(files: Files, codec: TextCodec, name: string, fallback?: unknown): unknown {
   const storage = files.storage;
   const pending = storage.read(name + "~");
   const end = pending === undefined ? -1 : pending.lastIndexOf("\n");
@@ -30,7 +30,7 @@ export function loadFrom(files: Files, codec: TextCodec, name: string, fallback?
 }
 
 /** Saves `value` as JSON under `name`; after a crash at any point, load() returns the old value or the new one. */
-export function saveTo(files: Files, codec: TextCodec, name: string, value: any): void {
+export function saveTo(files: Files, codec: TextCodec, name: string, value: unknown): void {
   const storage = files.storage;
   if (name.length + 1 > files.maxNameLength) throw new Error("picohttp: name too long to save: " + name);
   const bytes = codec.encode(jsonText(value));
