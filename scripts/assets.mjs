@@ -18,6 +18,7 @@ import { gzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { readArguments } from "./lib/args.mjs";
+import { ESPRUINO_CLI } from "./lib/board.mjs";
 
 export const MAX_NAME = 28;
 export const MANIFEST = ".manifest";
@@ -92,11 +93,11 @@ export function storageArgs(files) {
 
 /** Uploads files to a board's Storage with the espruino tool; `port` is a serial device or tcp://host:port. */
 export function upload(files, { port, board, extra = [] }) {
-  const tool = resolve(dirname(fileURLToPath(import.meta.url)), "../node_modules/.bin/espruino");
+  const tool = ESPRUINO_CLI;
   // Without code to run the tool opens a terminal and writes nothing: give it a line to run.
   const code = extra.length ? extra : ["-e", `print("picohttp: ${files.length} files written to Storage")`];
   const args = ["--no-ble", "-p", port, ...(board ? ["--board", board] : []), ...storageArgs(files), ...code];
-  const result = spawnSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 300000 });
+  const result = spawnSync(process.execPath, [tool, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 300000 });
   if (result.status !== 0 || result.stdout.indexOf("Upload Complete") < 0) {
     throw new Error(`espruino ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
@@ -114,7 +115,8 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 };
 
-function main(argv) {
+/** Runs `picohttp assets` with `argv`: the exit status. */
+export function main(argv) {
   const { values, positionals } = readArguments(argv, OPTIONS, { positionals: 1 });
   if (values.help) {
     console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 15).join("\n"));
@@ -126,9 +128,10 @@ function main(argv) {
     if (values[name] !== undefined) options[key] = values[name];
   }
   const source = positionals[0];
-  if (!source || !existsSync(source) || !statSync(source).isDirectory()) {
-    throw new Error("usage: assets.mjs SRC_DIR [--base www] [--out DIR] [--upload --port PORT [--board FILE]]");
-  }
+  const usage = "usage: picohttp assets SRC_DIR [--base www] [--out DIR] [--upload --port PORT [--board FILE]]";
+  if (!source) throw new Error("which folder? " + usage);
+  if (!existsSync(source)) throw new Error(`${source}: no such folder (${resolve(source)}). ${usage}`);
+  if (!statSync(source).isDirectory()) throw new Error(`${source} is a file, not a folder of web files. ${usage}`);
   const result = prepareAssets(source, options);
   if (result.problems.length) {
     for (const p of result.problems) console.error("assets: " + p);

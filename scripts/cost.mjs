@@ -11,12 +11,14 @@
 // variable figures are left out for one that is not set. Each run happens in a fresh temporary directory.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readArguments, UsageError } from "./lib/args.mjs";
 import { Interpreter, oneLine, outOfMemory, removeDir, runScript, tempDir, trouble } from "./lib/interpreter.mjs";
 import { CORE, CORE_FILES, FEATURES, featuresFor, libraryWith } from "./lib/library.mjs";
 import { freePort, request, sleep } from "./lib/net.mjs";
 import { storageDir, writeStorage } from "./lib/storage.mjs";
-import { loadApp } from "./flash.mjs";
+import { loadApp } from "./lib/app.mjs";
 
 const gzip = (text) => gzipSync(Buffer.from(text, "latin1"), { level: 9 }).length;
 
@@ -153,10 +155,11 @@ function signed(result) {
   return ((result.blocks >= 0 ? "+" : "") + result.blocks).padStart(cellWidth);
 }
 
-async function main(argv) {
+/** Runs `picohttp cost` with `argv`. */
+export async function main(argv) {
   const { values, positionals } = readArguments(argv, { help: { type: "boolean", short: "h" } }, { positionals: 1 });
   if (values.help) {
-    console.log("usage: npm run cost [-- examples/<app>]   (default: examples/control)\n" +
+    console.log("usage: picohttp cost [APP]   (npm run cost -- APP here; default: examples/control)\n" +
       "Variables are measured with ESPRUINO_BIN (default heap) and ESPRUINO_BIN_1600 (1600 variables) when set.");
     return;
   }
@@ -165,7 +168,7 @@ async function main(argv) {
     if (!existsSync(file)) throw new Error(file + " is missing: run npm run build (npm run cost does)");
   }
   const bundle = readFileSync(CORE, "latin1");
-  const app = loadApp(appArg);
+  const app = await loadApp(appArg);
   const appCode = await minifyApp(app.code);
   let assetBytes = 0;
   for (const name in app.assets) assetBytes += statSync(app.assets[name]).size;
@@ -229,7 +232,9 @@ async function main(argv) {
     " variables than the Linux build (12-14 bytes, not 16): expect more of them there.");
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  console.error("cost: " + (error && error.message || error));
-  process.exit(error instanceof UsageError ? 2 : 1);
-});
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error("cost: " + (error && error.message || error));
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });
+}

@@ -1,32 +1,38 @@
 #!/usr/bin/env node
 // Puts an app on a board: picohttp into Storage as the module "picohttp" (so its code runs from flash),
 // the app's web assets into Storage, the board's limits as "picohttp.json", then the app itself, run at
-// once or (--save) stored as .bootcde to start at boot. On WiFi boards the app starts once connected,
-// and a connection that does not come up in time is reported, not retried forever.
+// once or stored as .bootcde to run from flash (now and at boot). It first asks the board what it is: the
+// board file and, on a small heap, Storage rather than RAM for the app follow from the answer. On WiFi
+// boards the app starts once connected, and a connection that does not come up in time is reported.
 //
-//   npm run flash -- --board esp32|esp8266|linux|boards/x.json --port /dev/ttyUSB0|tcp://host:port
-//                    [--save] [--http-port 80] [--wifi-timeout 30] [--dry-run] [--verbose] examples/<app>
+//   picohttp flash --port /dev/ttyUSB0|tcp://host:port [--board esp32|esp8266|linux|linux-1600|x.json]
+//                  [--baud 115200] [--save|--ram] [--http-port 80] [--wifi-timeout 30] [--dry-run] [--verbose] APP
+//   (in this repository: npm run flash -- ...)
 //
-// An app is a folder with app.js (plain ES5, `require("picohttp")`) and optionally www/ (served by
-// staticResource with staticBase "www": each file becomes Storage file "www/<path>"), or a single .js file.
-// WiFi credentials: .wifi.json ({"ssid": ..., "password": ...}, untracked) at the repository root or in
-// the app folder, or the environment variables WIFI_SSID and WIFI_PASSWORD. Never in the repository.
+// An app is a folder with app.ts, app.js, src/app.ts or src/app.js, and optionally www/ (served by
+// staticResource with staticBase "www": each file becomes Storage file "www/<path>"), or a single .js or
+// .ts file. TypeScript and modules are bundled to one ES5 script first (scripts/lib/app.mjs).
+// WiFi credentials: .wifi.json ({"ssid": ..., "password": ...}, untracked) in the app folder or the
+// current one, or the environment variables WIFI_SSID and WIFI_PASSWORD. Never in the repository.
 import { prepareAssets } from "./assets.mjs";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { checkSource } from "./check-bundle.mjs";
-import { readArguments, UsageError } from "./lib/args.mjs";
-import { CORE as BUNDLE, CORE_FILES, FEATURES, ROOT, featuresFor } from "./lib/library.mjs";
+import { readArguments, UsageError, integer } from "./lib/args.mjs";
+import { loadApp } from "./lib/app.mjs";
+import { DEFAULT_BAUD, ESPRUINO_CLI, SMALL_HEAP, boardFor, loadBoard, probeBoard } from "./lib/board.mjs";
+import { CORE as BUNDLE, CORE_FILES, FEATURES, featuresFor } from "./lib/library.mjs";
 
 // The feature modules and which of them an app needs: one list, in scripts/lib/library.mjs. The asset
-// pipeline's prepareAssets is scripts/assets.mjs's.
-export { FEATURES, featuresFor, prepareAssets };
-const ESPRUINO_CLI = join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
+// pipeline's prepareAssets is scripts/assets.mjs's; apps and boards are read by scripts/lib/.
+export { FEATURES, featuresFor, prepareAssets, loadApp, loadBoard };
 const MAX_NAME = 28;
 
-const USAGE = "usage: npm run flash -- --board esp32|esp8266|linux|FILE.json --port PORT [--save] " +
-  "[--http-port N] [--wifi-timeout SECONDS] [--dry-run] [--verbose] examples/<app>";
+const USAGE = "usage: picohttp flash --port PORT [--board NAME|FILE.json] [--baud N] [--save|--ram] " +
+  "[--http-port N] [--wifi-timeout SECONDS] [--dry-run] [--verbose] APP";
 
 /** A mistake on the command line: the message and the usage, exit status 2. */
 function usage(message) {
@@ -39,24 +45,32 @@ function usage(message) {
 function help() {
   console.log(USAGE + `
 
-  --board, -b      esp32, esp8266, linux (boards/<name>.json) or a board file
-  --port, -p       a serial device or tcp://host:port (not needed with --dry-run)
-  --save           store the app as .bootcde: it starts at boot and runs from flash
+  --port, -p       a serial device (/dev/ttyUSB0, COM3) or tcp://host:port (not needed with --dry-run)
+  --board, -b      esp32, esp8266, linux, linux-1600 (boards/<name>.json) or a board file; by default the
+                   one for what the board reports (process.env.BOARD and its heap)
+  --baud N         serial speed (default: the board file's, ${DEFAULT_BAUD})
+  --save           the app to Storage (.bootcde): it runs from flash, now and at every boot. The default
+                   on a board with ${SMALL_HEAP} variables or fewer, where the app's code in RAM would not fit
+  --ram            the app to RAM, whatever the board's size (gone at the next reset)
   --http-port N    the port the app's server listens on (written to picohttp.json)
   --wifi-timeout S seconds to wait for WiFi before reporting it (default 30)
-  --dry-run, -n    write the upload to .local/flash/<board>/upload.js instead of sending it
+  --dry-run, -n    write the upload to upload.js in the work folder instead of sending it (needs --board)
   --verbose, -v    show the espruino tool's whole exchange
 
-An app is a folder with app.js (and optionally www/, served by staticResource), or a single .js file.
-picohttp goes to Storage as "picohttp", with the feature modules the app uses (${Object.keys(FEATURES).join(", ")}).
-WiFi credentials come from WIFI_SSID/WIFI_PASSWORD or an untracked .wifi.json.`);
+APP is a folder with app.ts, app.js, src/app.ts or src/app.js (and optionally www/, served by
+staticResource), or a single .js or .ts file; TypeScript and modules are bundled to ES5 with the project's
+rollup and @rollup/plugin-typescript. picohttp goes to Storage as "picohttp", with the feature modules
+the app uses (${Object.keys(FEATURES).join(", ")}). WiFi credentials come from WIFI_SSID/WIFI_PASSWORD or an
+untracked .wifi.json. On Linux, a serial port needs the dialout group (sudo usermod -aG dialout $USER).`);
   process.exit(0);
 }
 
 const OPTIONS = {
   board: { type: "string", short: "b" },
   port: { type: "string", short: "p" },
+  baud: { type: "string" },
   save: { type: "boolean" },
+  ram: { type: "boolean" },
   "dry-run": { type: "boolean", short: "n" },
   verbose: { type: "boolean", short: "v" },
   "http-port": { type: "string" },
@@ -68,70 +82,47 @@ export function parseArguments(argv) {
   let parsed;
   try {
     parsed = readArguments(argv, OPTIONS, { positionals: Infinity });
+    const { values, positionals } = parsed;
+    if (values.help) help();
+    if (positionals.length > 1) usage("one app at a time (" + positionals.join(", ") + ")");
+    const options = { save: !!values.save, ram: !!values.ram, dryRun: !!values["dry-run"], verbose: !!values.verbose, wifiTimeout: 30 };
+    if (values.board !== undefined) options.board = values.board;
+    if (values.port !== undefined) options.port = values.port;
+    if (values.baud !== undefined) options.baud = integer("--baud", values.baud);
+    if (values["http-port"] !== undefined) options.httpPort = Number(values["http-port"]);
+    if (values["wifi-timeout"] !== undefined) options.wifiTimeout = Number(values["wifi-timeout"]);
+    if (positionals.length) options.app = positionals[0];
+    if (!options.app) usage("which app? e.g. examples/control, or . for the project's src/app.ts");
+    if (options.save && options.ram) usage("--save or --ram, not both");
+    if (!options.port && !options.dryRun) usage("--port is missing (a serial device or tcp://host:port)");
+    if (!options.board && options.dryRun) usage("--dry-run needs --board (there is no board to ask)");
+    if (options.httpPort !== undefined && !(options.httpPort > 0 && options.httpPort < 65536)) usage("bad --http-port");
+    if (!(options.wifiTimeout > 0)) usage("bad --wifi-timeout");
+    return options;
   } catch (error) {
     if (error instanceof UsageError) usage(error.message);
     throw error;
   }
-  const { values, positionals } = parsed;
-  if (values.help) help();
-  if (positionals.length > 1) usage("one app at a time (" + positionals.join(", ") + ")");
-  const options = { save: !!values.save, dryRun: !!values["dry-run"], verbose: !!values.verbose, wifiTimeout: 30 };
-  if (values.board !== undefined) options.board = values.board;
-  if (values.port !== undefined) options.port = values.port;
-  if (values["http-port"] !== undefined) options.httpPort = Number(values["http-port"]);
-  if (values["wifi-timeout"] !== undefined) options.wifiTimeout = Number(values["wifi-timeout"]);
-  if (positionals.length) options.app = positionals[0];
-  if (!options.board) usage("--board is missing");
-  if (!options.app) usage("which app? e.g. examples/control");
-  if (!options.port && !options.dryRun) usage("--port is missing (a serial device or tcp://host:port)");
-  if (options.httpPort !== undefined && !(options.httpPort > 0 && options.httpPort < 65536)) usage("bad --http-port");
-  if (!(options.wifiTimeout > 0)) usage("bad --wifi-timeout");
-  return options;
 }
 
-/** The board file: a name from boards/, or a path. */
-export function loadBoard(board) {
-  const file = board.endsWith(".json") ? resolve(board) : join(ROOT, "boards", board + ".json");
-  if (!existsSync(file)) throw new Error("no board file " + file);
-  const json = JSON.parse(readFileSync(file, "utf8"));
-  if (!json.info || !(json.info.builtin_modules instanceof Array)) throw new Error(file + ": info.builtin_modules is missing");
-  return { file, json, picohttp: json.picohttp || {} };
-}
-
-/**
- * The app's code and its Storage files (name -> local path). www/ goes through the asset pipeline
- * (scripts/assets.mjs): gzipped copies where they pay off, ETags and the manifest staticResource reads,
- * written to `assetsOut`; a name that does not fit Storage is refused there.
- */
-export function loadApp(app, assetsOut = join(ROOT, ".local", "assets", "www")) {
-  const full = resolve(app);
-  let main = full;
-  const assets = {};
-  if (statSync(full).isDirectory()) {
-    main = join(full, "app.js");
-    if (!existsSync(main)) throw new Error(app + " has no app.js");
-    const www = join(full, "www");
-    if (existsSync(www)) {
-      const prepared = prepareAssets(www, { base: "www", out: assetsOut });
-      if (prepared.problems.length) throw new Error(prepared.problems.join("\n"));
-      for (const f of prepared.files) assets[f.name] = f.path;
-    }
-  }
-  return { dir: statSync(full).isDirectory() ? full : dirname(full), main, code: readFileSync(main, "utf8"), assets };
+/** Where generated files go: the project's node_modules/.cache (ignored with node_modules), else a temporary folder. */
+function workFolder(project, id) {
+  const modules = join(project, "node_modules");
+  return join(existsSync(modules) ? join(modules, ".cache") : tmpdir(), "picohttp", "flash", id);
 }
 
 /**
  * WiFi credentials from the environment or an untracked .wifi.json, or undefined. A dot-name, because
  * staticResource never serves one: a plain wifi.json beside a site would be published with it.
  */
-export function wifiCredentials(appDir) {
+export function wifiCredentials(appDir, project = process.cwd()) {
   if (process.env.WIFI_SSID) return { ssid: process.env.WIFI_SSID, password: process.env.WIFI_PASSWORD || "" };
-  for (const dir of [appDir, ROOT]) {
+  for (const dir of [appDir, project]) {
     if (existsSync(join(dir, "wifi.json"))) {
       throw new Error(`${join(dir, "wifi.json")}: rename it to .wifi.json (a server run from that folder could serve wifi.json)`);
     }
   }
-  for (const file of [join(appDir, ".wifi.json"), join(ROOT, ".wifi.json")]) {
+  for (const file of [join(appDir, ".wifi.json"), join(project, ".wifi.json")]) {
     if (existsSync(file)) {
       const json = JSON.parse(readFileSync(file, "utf8"));
       if (!json.ssid) throw new Error(file + " has no \"ssid\"");
@@ -143,7 +134,7 @@ export function wifiCredentials(appDir) {
 
 /** The app, made smaller for the board (identifiers and comments cost memory there), and checked. */
 async function prepareCode(code, file) {
-  const problems = checkSource(code);
+  const problems = checkSource(code, { app: true });
   if (problems.length) {
     throw new Error(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message}`).join("\n") +
       "\nthis would fail on Espruino");
@@ -171,9 +162,9 @@ W.getIP(function(e,ip){console.log("WiFi: connected, address "+(ip&&ip.ip));});_
 `;
 }
 
-function run(command, args, options) {
+function run(command, args, options, cwd) {
   return new Promise((resolveRun) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const show = (chunk) => {
       const text = chunk.toString("latin1");
@@ -197,27 +188,53 @@ function run(command, args, options) {
   });
 }
 
-async function main() {
-  const options = parseArguments(process.argv.slice(2));
-  const board = loadBoard(options.board);
-  const work = join(ROOT, ".local", "flash", board.json.info.id || "board");
-  const app = loadApp(options.app, join(work, "www"));
+/** Runs `picohttp flash` with `argv`: resolves when done, exits the process on a failure. */
+export async function main(argv) {
+  const options = parseArguments(argv);
+  const project = process.cwd();
+  const here = (file) => relative(project, file) || ".";
   if (!existsSync(BUNDLE)) throw new Error(BUNDLE + " is missing: run npm run build (npm run flash does)");
 
-  // Generated files go to .local/ (ignored by git), with paths relative to the repository: the espruino
-  // tool splits --storage at ":".
+  // The board first: what it says it is decides the board file (unless given) and where the app goes.
+  let probe;
+  if (!options.dryRun) {
+    const baud = options.baud || (options.board && loadBoard(options.board).picohttp.baud) || DEFAULT_BAUD;
+    probe = await probeBoard(options.port, { baud });
+    console.log(`flash: ${options.port}: ${probe.board}, Espruino ${probe.version}, ${probe.total} variables (${probe.free} free)`);
+  }
+  const boardName = options.board || boardFor(probe);
+  if (!boardName) throw new Error(`no board file for ${probe.board}: pass --board with one (boards/*.json shows the shape)`);
+  const board = loadBoard(boardName);
+  if (!options.board) console.log(`flash: board file ${here(board.file)} (--board to choose another)`);
+  else if (probe && board.json.info.id && board.json.info.id !== probe.board) {
+    console.log(`flash: warning: ${here(board.file)} is for ${board.json.info.id}, the board says it is ${probe.board}`);
+  }
+  const baud = options.baud || board.picohttp.baud || DEFAULT_BAUD;
+  const variables = probe ? probe.total : board.picohttp.variables;
+  const save = options.save || (!options.ram && typeof variables === "number" && variables <= SMALL_HEAP);
+  if (save && !options.save) {
+    console.log(`flash: ${variables} variables: the app goes to Storage (.bootcde) and runs from flash, now and at ` +
+      "every boot (its code in RAM would not leave enough memory; --ram to send it there anyway)");
+  }
+
+  const work = workFolder(project, board.json.info.id + (variables ? "-" + variables : ""));
+  const app = await loadApp(options.app, join(work, "www"));
+  if (app.bundled) console.log(`flash: ${here(app.main)} bundled to one ES5 script`);
+
+  // Generated files go to the work folder, named relative to the project (the espruino tool splits
+  // --storage at ":", so no absolute Windows paths).
   mkdirSync(work, { recursive: true });
   const config = Object.assign({}, board.picohttp.options || {});
   if (options.httpPort) config.port = options.httpPort;
   const configFile = join(work, "picohttp.json");
   writeFileSync(configFile, JSON.stringify(config));
 
-  let code = await prepareCode(app.code, relative(ROOT, app.main));
+  let code = await prepareCode(app.code, here(app.main));
   let wifi;
   if (board.picohttp.wifi !== false) {
-    wifi = wifiCredentials(app.dir);
+    wifi = wifiCredentials(app.dir, project);
     if (!wifi) {
-      throw new Error("no WiFi credentials: put {\"ssid\": \"...\", \"password\": \"...\"} in .wifi.json (git ignores it) " +
+      throw new Error("no WiFi credentials: put {\"ssid\": \"...\", \"password\": \"...\"} in .wifi.json (keep it out of git) " +
         "or set WIFI_SSID and WIFI_PASSWORD");
     }
     code = withWifi(code, wifi, options.wifiTimeout);
@@ -227,16 +244,16 @@ async function main() {
 
   const storage = { ...CORE_FILES, "picohttp.json": configFile };
   Object.assign(storage, featuresFor(app.code, Object.keys(app.assets).length > 0), app.assets);
-  const args = [ESPRUINO_CLI, "--board", relative(ROOT, board.file), "--no-ble",
+  const args = [ESPRUINO_CLI, "--board", here(board.file), "--no-ble", "-b", String(baud),
     // Offline: no module downloads. picohttp is in Storage, where require() finds it.
     "--config", "MODULE_URL="];
   if (options.port) args.push("-p", options.port);
-  for (const name in storage) args.push("--storage", name + ":" + relative(ROOT, storage[name]));
-  if (options.save) args.push("--storage", ".bootcde:-");
+  for (const name in storage) args.push("--storage", name + ":" + here(storage[name]));
+  if (save) args.push("--storage", ".bootcde:-");
   if (options.verbose) args.push("--verbose");
   if (wifi) args.push("--sleep", String(options.wifiTimeout + 2)); // to show how the connection went
-  if (options.dryRun) args.push("-n", "-o", relative(ROOT, join(work, "upload.js")));
-  args.push(relative(ROOT, codeFile));
+  if (options.dryRun) args.push("-n", "-o", here(join(work, "upload.js")));
+  args.push(here(codeFile));
 
   let bytes = 0;
   console.log(`flash: ${board.json.info.name} on ${options.port || "(dry run)"}: Storage files:`);
@@ -245,25 +262,40 @@ async function main() {
     bytes += size;
     console.log(`  ${name.padEnd(MAX_NAME)} ${String(size).padStart(7)} bytes`);
   }
-  console.log(`  app: ${Buffer.byteLength(code)} bytes ${options.save ? "to .bootcde (runs at boot)" : "to RAM"}` +
+  console.log(`  app: ${Buffer.byteLength(code)} bytes ${save ? "to .bootcde (runs from flash, and at boot)" : "to RAM"}` +
     (wifi ? `, started once WiFi "${wifi.ssid}" is connected` : ""));
-  if (!options.save && typeof board.picohttp.variables === "number" && board.picohttp.variables <= 1600) {
-    console.log("  tip: add --save on this board: the app then runs from flash and leaves more memory free");
-  }
-  const result = await run(process.execPath, args, options);
+  const result = await run(process.execPath, args, options, project);
   const logFile = join(work, "flash.log");
   writeFileSync(logFile, result.output);
   const problem = /Unable to connect|RECEIVE ERROR[^\n]*|Uncaught [^\n]*|OUT OF MEMORY|Out of Memory|Disconnected\./.exec(result.output);
   if (result.code !== 0 || problem) {
-    console.error(`flash: failed${problem ? ": " + problem[0] : ""} (the whole exchange is in ${relative(ROOT, logFile)})`);
+    const memory = problem && /memory/i.test(problem[0]);
+    console.error(`flash: failed${problem ? ": " + problem[0] : ""} (the whole exchange is in ${here(logFile)})`);
+    if (memory) {
+      console.error(`flash: the app does not fit in this board's ${variables || "?"} variables` +
+        (save ? ": make it smaller (fewer or smaller functions and strings; web files belong in www/)" : ": try --save (code in flash, not RAM)"));
+    }
     process.exit(1);
   }
-  if (options.dryRun) console.log("flash: dry run: the upload is in " + relative(ROOT, join(work, "upload.js")));
-  else console.log(`flash: done (${bytes} bytes of Storage files)`);
+  if (options.dryRun) {
+    console.log("flash: dry run: the upload is in " + here(join(work, "upload.js")));
+    return;
+  }
+  // The app is running: what it leaves free is what requests have.
+  const after = await probeBoard(options.port, { baud }).catch((error) => ({ error }));
+  if (after.error) console.log("flash: could not ask the board how it is doing after the upload: " + after.error.message);
+  else {
+    const keep = config.minFreeMemory || 0;
+    console.log(`flash: done (${bytes} bytes of Storage files); with the app running ${after.free} of ${after.total} variables are free`);
+    if (after.free < keep * 2) {
+      console.log(`flash: warning: picohttp answers 503 below ${keep} free variables, and each request in flight takes ` +
+        "about 110: this leaves room for few requests at once" + (save ? "" : "; --save would leave more"));
+    }
+  }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error) => {
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error) => {
     console.error("flash: " + (error && error.message || error));
     process.exit(1);
   });

@@ -7,7 +7,11 @@ import { outerReferenceProblems, referenceProblems } from "./references.mjs";
 import { collectScopes, lookUp } from "./scopes.mjs";
 
 /** Checks source text; returns a list of { line, column, message }. */
-export function checkSource(source) {
+/**
+ * The problems of `source` on Espruino. `{ app: true }`: the source is an app, run as a script, not a
+ * module: `exports` and `module` do not exist there (a bundler's CommonJS output for a module would fail).
+ */
+export function checkSource(source, { app = false } = {}) {
   let ast;
   try {
     ast = parse(source, { ecmaVersion: 5, locations: true, sourceType: "script", allowReturnOutsideFunction: true });
@@ -50,7 +54,7 @@ export function checkSource(source) {
       reportAll(node, regexLiteralProblems(node));
     },
     Identifier(node, st) {
-      reportAll(node, referenceProblems(node, st.scope, st.direct, catchNames));
+      reportAll(node, referenceProblems(node, st.scope, st.direct, catchNames, app));
     },
     MemberExpression(node, st, c) {
       reportAll(node, memberProblems(node, { assigned: st.assigned === node, declared: (name) => !!lookUp(st.scope, name) }));

@@ -12,13 +12,16 @@ const usedBefore = (name, decl) => `${name} is used before its ${decl.kind} decl
  * where the identifier is (the scope itself, or null in a function that runs later); names in
  * `catchNames` (the catch parameters around it) are not looked at.
  */
-export function referenceProblems(node, scope, direct, catchNames) {
+export function referenceProblems(node, scope, direct, catchNames, app = false) {
   const name = node.name;
   if (catchNames.includes(name)) return [];
   const found = lookUp(scope, name);
   if (!found) {
     const problems = [];
     if (MISSING_GLOBALS.includes(name)) problems.push(`${name} does not exist on Espruino`);
+    if (app && (name === "exports" || name === "module")) {
+      problems.push(`${name} is not defined in an app on Espruino (an app runs as a script, not a module): do not export from it`);
+    }
     if (COMPILER_HELPER.test(name)) problems.push(`${name} is a compiler helper that is not defined (noEmitHelpers)`);
     return problems;
   }
