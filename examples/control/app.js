@@ -18,6 +18,7 @@ if (node) picohttp.useStorage(node.storage);
 // The board's limits (and HTTP port), written to Storage by `npm run flash`; none on Node.
 var serverOptions = picohttp.load("picohttp.json", {});
 var PORT = node ? node.port : serverOptions.port || 80;
+if (node) serverOptions.onError = node.onError;
 var device = node ? node.device : undefined;
 
 if (!device) {

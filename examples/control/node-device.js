@@ -39,3 +39,13 @@ exports.device = {
     };
   }
 };
+
+// Errors on the console, as picohttp's default does; a port already taken ends the process with status 1
+// (the page is not being served) instead of leaving it to exit quietly.
+exports.onError = function (error, request) {
+  if (!request && /cannot listen/.test(String(error && error.message))) {
+    console.log(error.message + (/EADDRINUSE/.test(error.message) ? " (taken: stop what uses it, or choose another port: PORT=8081 npm start)" : ""));
+    process.exit(1);
+  }
+  console.log("picohttp:", error && error.stack ? error.stack : String(error));
+};

@@ -2,7 +2,8 @@
 // staticResource) or a single .js or .ts file. An app written as a module (TypeScript, or `import`) is
 // bundled with the project's own Rollup and TypeScript into one ES5 script for the board, with
 // `picohttp` and every other bare module name left to the board's `require` (picohttp is in Storage).
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { prepareAssets } from "../assets.mjs";
@@ -83,34 +84,51 @@ export async function bundleApp(entry, project) {
   };
   const rollup = load("rollup");
   const plugins = [];
+  let scratch;
   if (entry.endsWith(".ts")) {
     const typescript = load("@rollup/plugin-typescript");
-    const tsconfig = tsconfigOf(dirname(entry), project);
+    let tsconfig = tsconfigOf(dirname(entry), project);
+    if (!tsconfig) {
+      // Without a tsconfig the plugin would compile every .ts file below the working folder: name the
+      // entry alone (what it imports follows), with the project's own @types.
+      scratch = mkdtempSync(join(tmpdir(), "picohttp-tsconfig-"));
+      tsconfig = join(scratch, "tsconfig.json");
+      writeFileSync(tsconfig, JSON.stringify({ files: [entry],
+        compilerOptions: { strict: true, skipLibCheck: true, typeRoots: [join(project, "node_modules", "@types")] } }));
+    }
     plugins.push((typescript.default || typescript)({
-      tsconfig: tsconfig || false,
+      tsconfig,
       // Whatever the project's tsconfig says for its own build, the board needs ES5 with the helpers
       // written out (a `require("tslib")` would not be found there) and nothing written to disk.
-      compilerOptions: { target: "ES5", module: "ESNext", declaration: false, declarationMap: false, sourceMap: false,
-        inlineSourceMap: false, importHelpers: false, noEmitHelpers: false, noEmit: false, emitDeclarationOnly: false,
-        composite: false, incremental: false, outDir: undefined, rootDir: undefined },
+      compilerOptions: { target: "ES5", module: "ESNext", moduleResolution: "Bundler", declaration: false, declarationMap: false,
+        sourceMap: false, inlineSourceMap: false, importHelpers: false, noEmitHelpers: false, noEmit: false,
+        emitDeclarationOnly: false, composite: false, incremental: false, outDir: undefined, rootDir: undefined },
+      // Only the app's own files are compiled with it.
       include: ["**/*.ts"],
-      noEmitOnError: true,
+      filterRoot: scratch ? dirname(entry) : dirname(tsconfig),
+      // Type errors come back as warnings and fail the bundle below: as errors the plugin would leave
+      // its TypeScript watcher running (it is not closed when the first build throws).
+      noEmitOnError: false,
       outputToFilesystem: false,
     }));
   }
   const problems = [];
+  const typeErrors = [];
   const bundle = await rollup.rollup({
     input: entry,
     plugins,
     // A bare name (picohttp, Storage, Wifi, ...) is the board's own module: left to require().
     external: (id) => !id.startsWith(".") && !isAbsolute(id) && !id.startsWith("\0"),
     onwarn: (warning) => {
-      if (warning.code === "PLUGIN_WARNING" || warning.code === "UNRESOLVED_IMPORT" || warning.code === "CIRCULAR_DEPENDENCY") {
+      if (warning.plugin === "typescript" && /^TS\d/.test(String(warning.pluginCode))) typeErrors.push(warning.message);
+      else if (warning.code === "PLUGIN_WARNING" || warning.code === "UNRESOLVED_IMPORT" || warning.code === "CIRCULAR_DEPENDENCY") {
         problems.push(warning.message);
       }
     },
   }).catch((error) => {
     throw new Error(`${relative(process.cwd(), entry)}: ${error.message}`);
+  }).finally(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
   const { output } = await bundle.generate({
     format: "cjs",
@@ -119,6 +137,7 @@ export async function bundleApp(entry, project) {
     strict: false, esModule: false, freeze: false, interop: "default", generatedCode: "es5", exports: "auto",
   });
   await bundle.close();
+  if (typeErrors.length) throw new Error(`${relative(process.cwd(), entry)}: ${typeErrors.join("\n")}`);
   for (const problem of problems) console.error("flash: " + problem);
   return output[0].code;
 }

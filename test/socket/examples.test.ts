@@ -4,6 +4,7 @@ import test from "ava";
 import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
+import * as net from "net";
 import { join, resolve } from "path";
 import { httpRequest, rawRequest, waitForPort } from "../helpers/http";
 
@@ -148,5 +149,26 @@ test.serial("minimal.js serves the files of the directory it runs from on port 8
     t.is((await httpRequest(80, "/page-link")).text, "page", "a link that stays inside the base is followed");
   } finally {
     await stop(child);
+  }
+});
+
+test.serial("the control app on a port already taken says so and exits with status 1", async (t) => {
+  const taken = net.createServer();
+  await new Promise<void>((done) => taken.listen(0, "127.0.0.1", () => done()));
+  const port = (taken.address() as net.AddressInfo).port;
+  try {
+    const result = await new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn(process.execPath, [join(examples, "control", "app.js")], {
+        cwd: mkdtempSync(join(tmpdir(), "picohttp-taken-")), env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout!.on("data", (d) => { output += d; });
+      child.stderr!.on("data", (d) => { output += d; });
+      const timer = setTimeout(() => child.kill(), 10000);
+      child.on("exit", (code) => { clearTimeout(timer); done({ code, output }); });
+    });
+    t.is(result.code, 1, result.output);
+    t.regex(result.output, new RegExp(`cannot listen on port ${port}: EADDRINUSE \\(taken`));
+  } finally {
+    taken.close();
   }
 });
