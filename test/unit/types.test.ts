@@ -5,7 +5,7 @@
 // project with both @types/node and the Espruino globals), parsed library files shared between them.
 import test from "ava";
 import * as ts from "typescript";
-import { existsSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "fs";
 import { join, resolve } from "path";
 
 const root = resolve(__dirname, "../..");
@@ -475,4 +475,34 @@ test("each entry point declares what its build exports, and nothing internal", (
     }
   }
   t.deepEqual([...new Set(underscored)], []);
+});
+
+test("every subpath resolves to its declarations under each module resolution an app may use", (t) => {
+  const missing = missingBuild();
+  if (missing) return t.fail(missing);
+  // An app project with picohttp installed (this repository, linked as node_modules/picohttp).
+  mkdirSync(join(root, "node_modules", ".cache"), { recursive: true });
+  const project = mkdtempSync(join(root, "node_modules", ".cache", "picohttp-resolve-"));
+  try {
+    mkdirSync(join(project, "node_modules"));
+    symlinkSync(root, join(project, "node_modules", "picohttp"), "dir");
+    const expected: { [name: string]: string } = {
+      "picohttp": "node.d.ts", "picohttp/espruino": "espruino.d.ts", "picohttp/espruino-env": "espruino-env.d.ts",
+      "picohttp/static": "node-static.d.ts", "picohttp/store": "node-store.d.ts", "picohttp/testing": "testing.d.ts",
+    };
+    const kinds: [string, ts.CompilerOptions][] = [
+      ["node10 (module: commonjs)", { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }],
+      ["node16", { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }],
+      ["bundler", { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }],
+    ];
+    for (const [kind, options] of kinds) {
+      for (const name in expected) {
+        const resolved = ts.resolveModuleName(name, join(project, "app.ts"), options, ts.sys).resolvedModule;
+        t.truthy(resolved, `${kind}: ${name} does not resolve`);
+        if (resolved) t.is(resolved.resolvedFileName.split(/[\\/]/).pop(), expected[name], `${kind}: ${name}`);
+      }
+    }
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
 });
