@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import { checkSource } from "./check-bundle.mjs";
 import { readArguments, UsageError, integer } from "./lib/args.mjs";
 import { loadApp } from "./lib/app.mjs";
-import { DEFAULT_BAUD, ESPRUINO_CLI, SMALL_HEAP, boardFor, loadBoard, probeBoard } from "./lib/board.mjs";
+import { DEFAULT_BAUD, ESPRUINO_CLI, SMALL_HEAP, boardFor, evaluate, loadBoard, probeBoard } from "./lib/board.mjs";
 import { CORE as BUNDLE, CORE_FILES, FEATURES, featuresFor } from "./lib/library.mjs";
 
 // The feature modules and which of them an app needs: one list, in scripts/lib/library.mjs. The asset
@@ -199,7 +199,8 @@ export async function main(argv) {
   let probe;
   if (!options.dryRun) {
     const baud = options.baud || (options.board && loadBoard(options.board).picohttp.baud) || DEFAULT_BAUD;
-    probe = await probeBoard(options.port, { baud });
+    if (!/^tcp:\/\//.test(options.port)) console.log(`flash: ${options.port} at ${baud} baud`);
+    probe = await probeBoard(options.port, { baud, reset: true });
     console.log(`flash: ${options.port}: ${probe.board}, Espruino ${probe.version}, ${probe.total} variables (${probe.free} free)`);
   }
   const boardName = options.board || boardFor(probe);
@@ -274,6 +275,14 @@ export async function main(argv) {
     if (memory) {
       console.error(`flash: the app does not fit in this board's ${variables || "?"} variables` +
         (save ? ": make it smaller (fewer or smaller functions and strings; web files belong in www/)" : ": try --save (code in flash, not RAM)"));
+      if (save && !options.dryRun) {
+        // Left in .bootcde it would run the board out of memory again at every boot.
+        const erased = await evaluate(options.port, 'require("Storage").erase(".bootcde"),1', { baud, reset: true })
+          .catch((error) => error);
+        console.error(erased === 1 ? "flash: removed it from .bootcde, so that the board boots without it" :
+          `flash: it is still in .bootcde and runs at every boot (${erased && erased.message || erased}): ` +
+          'require("Storage").erase(".bootcde") on the board removes it');
+      }
     }
     process.exit(1);
   }

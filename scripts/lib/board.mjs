@@ -1,7 +1,8 @@
 // The board at the other end of a port: its board file (boards/*.json), and what the interpreter says of
 // itself (board name, version, heap size), asked with the espruino tool before anything is written.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { ROOT } from "./library.mjs";
@@ -36,22 +37,43 @@ export function boardFor(probe) {
 const MARK = "@@picohttp@@";
 // The marker is put together on the board: an echo of the command line does not contain it.
 const SPLIT = `"${MARK.substring(0, 6)}"+"${MARK.substring(6)}"`;
-const PROBE = `print(${SPLIT}+JSON.stringify({board:process.env.BOARD,version:process.env.VERSION,` +
-  `total:process.memory().total,free:process.memory().free})+${SPLIT})`;
+const ABOUT = "{board:process.env.BOARD,version:process.env.VERSION,total:process.memory().total,free:process.memory().free}";
 
 /**
- * Asks the interpreter on `port` about itself: { board, version, total, free }. The tool stays connected
- * as a terminal after -e, so it is stopped once the answer is in. Throws with what to check when no
- * answer comes in `timeout` ms.
+ * Asks the interpreter on `port` about itself: { board, version, total, free }. `reset`: after a reset
+ * (what the upload does anyway), so that a running app, even one that ran the heap out, is not in the way
+ * and `free` is what an app will have. Throws with what to check when no answer comes in `timeout` ms.
  */
-export function probeBoard(port, { baud = DEFAULT_BAUD, timeout = 20000, cwd = process.cwd() } = {}) {
-  const args = [ESPRUINO_CLI, "--no-ble", "--config", "MODULE_URL=", "-p", port, "-b", String(baud), "-e", PROBE];
+export function probeBoard(port, options = {}) {
+  return evaluate(port, ABOUT, options);
+}
+
+/**
+ * Evaluates `expression` on the interpreter on `port` and resolves with its value, sent back as JSON.
+ * Without `reset` it runs beside whatever runs there (the tool's -e, which stays connected as a terminal:
+ * it is stopped once the answer is in); with it, it is uploaded as a file, which the tool sends after a reset.
+ */
+export function evaluate(port, expression, { baud = DEFAULT_BAUD, timeout = 20000, cwd = process.cwd(), reset = false } = {}) {
+  const command = `print(${SPLIT}+JSON.stringify((${expression}))+${SPLIT})`;
+  const args = [ESPRUINO_CLI, "--no-ble", "--config", "MODULE_URL=", "-p", port, "-b", String(baud)];
+  let scratch;
+  if (reset) {
+    scratch = mkdtempSync(join(tmpdir(), "picohttp-ask-"));
+    writeFileSync(join(scratch, "ask.js"), command + ";\n");
+    args.push(join(scratch, "ask.js"));
+  } else {
+    args.push("-e", command);
+  }
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
+    let settled = false;
     const finish = (error, result) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       child.kill("SIGKILL");
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       if (error) fail(error);
       else done(result);
     };

@@ -132,3 +132,12 @@ test("the picohttp command lists its commands, and refuses an unknown one", (t) 
   t.is(missing.status, 1);
   t.regex(missing.stderr, /no-such-folder: no such folder/);
 });
+
+test("picohttp flash on a serial port says the baud it uses (115200 for an ESP8266), and what went wrong when there is no board", (t) => {
+  const result = spawnSync(process.execPath, [join(ROOT, "scripts", "cli.mjs"), "flash", "--board", "esp8266", "--port", "/dev/ttyPICOHTTP-NONE",
+    join(ROOT, "examples", "hello.js")], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+  t.is(result.status, 1);
+  t.regex(result.stdout, /\/dev\/ttyPICOHTTP-NONE at 115200 baud/);
+  t.regex(result.stderr, /ttyPICOHTTP-NONE/);
+  t.regex(result.stderr, /not found|Unable to connect|no answer/);
+});
