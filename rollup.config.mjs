@@ -1,7 +1,7 @@
 // The board build: the core (dist/picohttp.js, what Espruino loads as require("picohttp"), and its reason
 // phrase table dist/picohttp.status) and one module
-// per feature (dist/picohttp-static.js, dist/picohttp-store.js: Storage modules "picohttp/static" and
-// "picohttp/store"), each ES5 and minified; a feature module takes what it shares with the core from
+// per feature (dist/picohttp-static.js, dist/picohttp-store.js, dist/picohttp-router.js: Storage modules
+// "picohttp/static", "picohttp/store", "picohttp/router"), each ES5 and minified; a feature module takes what it shares with the core from
 // require("picohttp") instead of carrying a copy. Then the Node build, its subpath entries and the test
 // helpers.
 import typescript from "@rollup/plugin-typescript";
@@ -75,7 +75,7 @@ const statusTable = {
 const coreFromModule = {
   name: "core-from-module",
   resolveId(source, importer) {
-    if (importer && /\/core\/(text|headers|serializer)(\.ts)?$/.test(source.replace(/^\.\//, "/"))) {
+    if (importer && (/\/core\/(text|headers|serializer|url)(\.ts)?$/.test(source.replace(/^\.\//, "/")) || source === "./espruino")) {
       return { id: "picohttp", external: true };
     }
     return null;
@@ -86,7 +86,7 @@ const coreFromModule = {
 const nodeMain = {
   name: "node-main",
   resolveId(source, importer) {
-    return importer && /node-(static|store)\.ts$/.test(importer) && source === "./node"
+    return importer && /node-(static|store|router)\.ts$/.test(importer) && source === "./node"
       ? { id: "./picohttp.node.js", external: true } : null;
   },
 };
@@ -108,8 +108,10 @@ export default [
   { input: "src/espruino.ts", output: boardOutput("dist/picohttp.js"), plugins: [...boardPlugins(), statusTable] },
   feature("static"),
   feature("store"),
+  feature("router"),
   node("src/node.ts", "dist/picohttp.node.js"),
   node("src/node-static.ts", "dist/static.node.js", [nodeMain]),
   node("src/node-store.ts", "dist/store.node.js", [nodeMain]),
+  node("src/node-router.ts", "dist/router.node.js", [nodeMain]),
   node("src/testing.ts", "dist/testing.js"),
 ];

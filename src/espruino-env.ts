@@ -102,6 +102,7 @@ declare global {
       (name: "picohttp"): typeof import("./espruino");
       (name: "picohttp/static"): typeof import("./espruino-static");
       (name: "picohttp/store"): typeof import("./espruino-store");
+      (name: "picohttp/router"): typeof import("./espruino-router");
       (name: string): any;
     }
   }

@@ -23,6 +23,8 @@ export { find } from "./core/text";
 export { findHeader } from "./core/headers";
 /** @internal */
 export { jsonText } from "./core/serializer";
+/** @internal */
+export { parseTarget } from "./core/url";
 
 // The feature modules' functions, each loaded on first use (Espruino's own error names a module that
 // is not in Storage). `arguments` passed on as they came: a parameter costs a variable on a board.

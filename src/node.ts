@@ -12,6 +12,8 @@ import { loadFrom, saveTo } from "./storage/json";
 import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
 import { Files, Storage, TextCodec } from "./core/types";
+import { parseTarget } from "./core/url";
+import { Route, RouterPlatform, routeWith } from "./router";
 
 export { HttpServer } from "./server/server";
 export type { Handler, ServerOptions, ServerStats } from "./server/server";
@@ -23,6 +25,7 @@ export type { Storage } from "./core/types";
 export { mimeType } from "./mime";
 export { memoryStorage } from "./storage/memory";
 export { directoryStorage } from "./storage/directory";
+export type { BodyKind, Route, RouteHandler, RoutedRequest } from "./router";
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
@@ -113,6 +116,19 @@ export function load(name: string, fallback?: unknown): unknown {
 /** Saves `value` as JSON under `name`; after a crash at any point, load() returns the old value or the new one. */
 export function save(name: string, value: unknown): void {
   saveTo(files, codec, name, value);
+}
+
+const routing: RouterPlatform = {
+  fallback: staticResource,
+  parseForm: function (body) { return parseTarget("/?" + body, codec.decode).query; },
+};
+
+/**
+ * The handler for `routes` (`[method, pattern, handler, body?]`): pass it to HttpServer. A path no route
+ * has goes to `fallback` (staticResource by default); a known path asked with another method gets 405.
+ */
+export function router(routes: Route[], fallback?: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown) {
+  return routeWith(routing, routes, fallback);
 }
 
 HttpServer.prototype._platform = {

@@ -18,6 +18,7 @@ export const NODE_BUNDLE = join(ROOT, "dist", "picohttp.node.js");
 export const FEATURES = {
   "picohttp/static": join(ROOT, "dist", "picohttp-static.js"),
   "picohttp/store": join(ROOT, "dist", "picohttp-store.js"),
+  "picohttp/router": join(ROOT, "dist", "picohttp-router.js"),
 };
 
 /** Every board file: Storage name -> file (CORE_FILES and all of FEATURES). */
@@ -25,8 +26,8 @@ export const LIBRARY = { ...CORE_FILES, ...FEATURES };
 
 /**
  * The feature modules an app needs besides the core: picohttp/static when it serves files (it calls
- * staticResource, makes a server without a handler, or has web files), picohttp/store when it calls
- * load or save. Only those are written: each costs Storage, and memory once loaded.
+ * staticResource, makes a server without a handler, uses the router or has web files), picohttp/store
+ * when it calls load or save, picohttp/router when it requires it. Only those are written: each costs Storage, and memory once loaded.
  */
 export function featuresFor(code, hasAssets) {
   const needed = {};
@@ -34,6 +35,11 @@ export function featuresFor(code, hasAssets) {
     needed["picohttp/static"] = FEATURES["picohttp/static"];
   }
   if (/\.(load|save)\s*\(|picohttp\/store/.test(code)) needed["picohttp/store"] = FEATURES["picohttp/store"];
+  // The router's fallback is staticResource: with it an app serves files unless it names its own.
+  if (/picohttp\/router/.test(code)) {
+    needed["picohttp/router"] = FEATURES["picohttp/router"];
+    needed["picohttp/static"] = FEATURES["picohttp/static"];
+  }
   return needed;
 }
 

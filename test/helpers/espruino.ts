@@ -14,6 +14,7 @@ export const LIBRARY: { [name: string]: string } = {
   "picohttp.status": resolve(__dirname, "../../dist/picohttp.status"),
   "picohttp/static": resolve(__dirname, "../../dist/picohttp-static.js"),
   "picohttp/store": resolve(__dirname, "../../dist/picohttp-store.js"),
+  "picohttp/router": resolve(__dirname, "../../dist/picohttp-router.js"),
 };
 
 export interface Interpreter {

@@ -15,8 +15,8 @@ const env = join(types, "espruino-env.d.ts");
 const snippets = join(root, "test", "unit", "__types__");
 
 function missingBuild(): string | undefined {
-  for (const file of ["node.d.ts", "espruino.d.ts", "espruino-static.d.ts", "espruino-store.d.ts", "node-static.d.ts",
-    "node-store.d.ts", "testing.d.ts", "espruino-env.d.ts"]) {
+  for (const file of ["node.d.ts", "espruino.d.ts", "espruino-static.d.ts", "espruino-store.d.ts", "espruino-router.d.ts",
+    "node-static.d.ts", "node-store.d.ts", "node-router.d.ts", "testing.d.ts", "espruino-env.d.ts"]) {
     if (!existsSync(join(types, file))) return `dist/types/${file} is missing: run \`npm run build\` first (npm test does)`;
   }
   return undefined;
@@ -42,6 +42,7 @@ const nodeOptions: ts.CompilerOptions = {
     "picohttp": [join(types, "node.d.ts")],
     "picohttp/static": [join(types, "node-static.d.ts")],
     "picohttp/store": [join(types, "node-store.d.ts")],
+    "picohttp/router": [join(types, "node-router.d.ts")],
     "picohttp/testing": [join(types, "testing.d.ts")],
     "picohttp/espruino": [join(types, "espruino.d.ts")],
   },
@@ -57,6 +58,7 @@ const boardOptions: ts.CompilerOptions = {
     "picohttp": [join(types, "espruino.d.ts")],
     "picohttp/static": [join(types, "espruino-static.d.ts")],
     "picohttp/store": [join(types, "espruino-store.d.ts")],
+    "picohttp/router": [join(types, "espruino-router.d.ts")],
   },
 };
 
@@ -427,17 +429,21 @@ function bundleExports(bundle: string): string[] {
 test("each entry point declares what its build exports, and nothing internal", (t) => {
   const { node, board } = build();
   const core = ["HttpRequest", "HttpResponse", "HttpServer", "load", "save", "staticResource"];
+  const routerTypes = ["BodyKind", "Route", "RouteHandler", "RoutedRequest"];
   const coreTypes = ["BodyFunction", "BodyStream", "Handler", "JsonValue", "ResponseData", "ServerOptions", "ServerStats", "Tuning"];
   const program = compile(nodeOptions, {
-    "entries.ts": ["node", "node-static", "node-store", "testing", "espruino", "espruino-static", "espruino-store"]
+    "entries.ts": ["node", "node-static", "node-store", "node-router", "testing", "espruino", "espruino-static", "espruino-store",
+      "espruino-router"]
       .map((entry) => `import "${join(types, entry)}";`).join("\n"),
   });
   const declared = (entry: string) => declaredExports(program, entry);
 
   t.deepEqual(declared("node.d.ts"), {
-    values: [...core, "directoryStorage", "memoryStorage", "mimeType", "useStorage"].sort(),
-    types: [...coreTypes, "Storage"].sort(),
+    values: [...core, "directoryStorage", "memoryStorage", "mimeType", "router", "useStorage"].sort(),
+    types: [...coreTypes, ...routerTypes, "Storage"].sort(),
   });
+  t.deepEqual(declared("node-router.d.ts"), { values: ["router"], types: routerTypes });
+  t.deepEqual(declared("espruino-router.d.ts"), { values: ["router"], types: routerTypes });
   t.deepEqual(declared("node-static.d.ts"), { values: ["mimeType", "staticResource", "useStorage"], types: [] });
   t.deepEqual(declared("node-store.d.ts"), { values: ["load", "save", "useStorage"], types: [] });
   t.deepEqual(declared("testing.d.ts"), {
@@ -452,12 +458,14 @@ test("each entry point declares what its build exports, and nothing internal", (
   t.deepEqual(runtime("picohttp.node.js"), [...declared("node.d.ts").values, "codec"].sort(), "codec: for the tests");
   t.deepEqual(runtime("static.node.js"), declared("node-static.d.ts").values);
   t.deepEqual(runtime("store.node.js"), declared("node-store.d.ts").values);
+  t.deepEqual(runtime("router.node.js"), declared("node-router.d.ts").values);
   t.deepEqual(runtime("testing.js"), declared("testing.d.ts").values);
-  t.deepEqual(bundleExports("picohttp.js"), [...core, "find", "findHeader", "jsonText"].sort(), "the three for the feature modules");
+  t.deepEqual(bundleExports("picohttp.js"), [...core, "find", "findHeader", "jsonText", "parseTarget"].sort(), "the four for the feature modules");
   // "picohttp/espruino" may run on Node too (the same app, for development): all it declares is there.
   t.deepEqual(core.filter((name) => runtime("picohttp.node.js").indexOf(name) < 0), []);
   t.deepEqual(bundleExports("picohttp-static.js"), declared("espruino-static.d.ts").values);
   t.deepEqual(bundleExports("picohttp-store.js"), declared("espruino-store.d.ts").values);
+  t.deepEqual(bundleExports("picohttp-router.js"), declared("espruino-router.d.ts").values);
 
   // No member or name starting with "_" in any declaration an entry point reads.
   const underscored: string[] = [];
@@ -489,6 +497,7 @@ test("every subpath resolves to its declarations under each module resolution an
     const expected: { [name: string]: string } = {
       "picohttp": "node.d.ts", "picohttp/espruino": "espruino.d.ts", "picohttp/espruino-env": "espruino-env.d.ts",
       "picohttp/static": "node-static.d.ts", "picohttp/store": "node-store.d.ts", "picohttp/testing": "testing.d.ts",
+      "picohttp/router": "node-router.d.ts",
     };
     const kinds: [string, ts.CompilerOptions][] = [
       ["node10 (module: commonjs)", { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }],
