@@ -103,6 +103,8 @@ declare global {
       (name: "picohttp/static"): typeof import("./espruino-static");
       (name: "picohttp/store"): typeof import("./espruino-store");
       (name: "picohttp/router"): typeof import("./espruino-router");
+      (name: "picohttp/auth"): typeof import("./espruino-auth");
+      (name: "picohttp/cors"): typeof import("./espruino-cors");
       (name: string): any;
     }
   }

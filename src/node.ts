@@ -14,6 +14,7 @@ import { HttpResponse } from "./core/response";
 import { Files, Storage, TextCodec } from "./core/types";
 import { parseTarget } from "./core/url";
 import { Route, RouterPlatform, routeWith } from "./router";
+import { AuthPlatform, basicWith, hasPasswordIn, setPasswordIn } from "./auth";
 
 export { HttpServer } from "./server/server";
 export type { Handler, ServerOptions, ServerStats } from "./server/server";
@@ -26,6 +27,8 @@ export { mimeType } from "./mime";
 export { memoryStorage } from "./storage/memory";
 export { directoryStorage } from "./storage/directory";
 export type { BodyKind, Route, RouteHandler, RoutedRequest } from "./router";
+export { cors } from "./cors";
+export type { CorsOptions } from "./cors";
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
@@ -129,6 +132,27 @@ const routing: RouterPlatform = {
  */
 export function router(routes: Route[], fallback?: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown) {
   return routeWith(routing, routes, fallback);
+}
+
+const access: AuthPlatform = { files: files, bytes: function (text) { return codec.encode(text); } };
+
+/** Sets the user name and password basic() asks for (file ".picohttp.auth" in the storage); "" asks for none. */
+export function setPassword(user: string, password: string): void {
+  setPasswordIn(access, user, password);
+}
+
+/** Whether a password is set. */
+export function hasPassword(): boolean {
+  return hasPasswordIn(access);
+}
+
+/**
+ * `handler` behind basic authentication once a password is set: 401 with WWW-Authenticate without the
+ * right credentials. `needs(request)` picks the requests that need them (default: all).
+ */
+export function basic(handler: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown, realm?: string,
+                      needs?: (request: HttpRequest) => boolean) {
+  return basicWith(access, handler, realm, needs);
 }
 
 HttpServer.prototype._platform = {

@@ -19,6 +19,8 @@ export const FEATURES = {
   "picohttp/static": join(ROOT, "dist", "picohttp-static.js"),
   "picohttp/store": join(ROOT, "dist", "picohttp-store.js"),
   "picohttp/router": join(ROOT, "dist", "picohttp-router.js"),
+  "picohttp/auth": join(ROOT, "dist", "picohttp-auth.js"),
+  "picohttp/cors": join(ROOT, "dist", "picohttp-cors.js"),
 };
 
 /** Every board file: Storage name -> file (CORE_FILES and all of FEATURES). */
@@ -27,18 +29,24 @@ export const LIBRARY = { ...CORE_FILES, ...FEATURES };
 /**
  * The feature modules an app needs besides the core: picohttp/static when it serves files (it calls
  * staticResource, makes a server without a handler, uses the router or has web files), picohttp/store
- * when it calls load or save, picohttp/router when it requires it. Only those are written: each costs Storage, and memory once loaded.
+ * when it calls load or save, picohttp/router, picohttp/auth and picohttp/cors when it requires them. Only those are written: each costs Storage, and memory once loaded.
  */
 export function featuresFor(code, hasAssets) {
   const needed = {};
   if (hasAssets || /staticResource|HttpServer\(\s*[^,()]*\)|picohttp\/static/.test(code)) {
     needed["picohttp/static"] = FEATURES["picohttp/static"];
   }
+  for (const name of ["picohttp/auth", "picohttp/cors"]) {
+    if (code.indexOf(name) >= 0) needed[name] = FEATURES[name];
+  }
   if (/\.(load|save)\s*\(|picohttp\/store/.test(code)) needed["picohttp/store"] = FEATURES["picohttp/store"];
   // The router's fallback is staticResource: with it an app serves files unless it names its own.
   if (/picohttp\/router/.test(code)) {
     needed["picohttp/router"] = FEATURES["picohttp/router"];
     needed["picohttp/static"] = FEATURES["picohttp/static"];
+  }
+  for (const name of ["picohttp/auth", "picohttp/cors"]) {
+    if (code.indexOf(name) >= 0) needed[name] = FEATURES[name];
   }
   return needed;
 }

@@ -15,6 +15,8 @@ export const LIBRARY: { [name: string]: string } = {
   "picohttp/static": resolve(__dirname, "../../dist/picohttp-static.js"),
   "picohttp/store": resolve(__dirname, "../../dist/picohttp-store.js"),
   "picohttp/router": resolve(__dirname, "../../dist/picohttp-router.js"),
+  "picohttp/auth": resolve(__dirname, "../../dist/picohttp-auth.js"),
+  "picohttp/cors": resolve(__dirname, "../../dist/picohttp-cors.js"),
 };
 
 export interface Interpreter {

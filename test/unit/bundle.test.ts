@@ -5,7 +5,7 @@ import { resolve } from "path";
 
 const checker = import("../../scripts/check-bundle.mjs");
 
-const BOARD_BUNDLES = ["picohttp.js", "picohttp-static.js", "picohttp-store.js", "picohttp-router.js"];
+const BOARD_BUNDLES = ["picohttp.js", "picohttp-static.js", "picohttp-store.js", "picohttp-router.js", "picohttp-auth.js", "picohttp-cors.js"];
 
 test("the board bundles pass the Espruino dialect check", async (t) => {
   const { checkSource } = await checker;
@@ -36,6 +36,8 @@ test("on Node, picohttp/static and picohttp/store name the main entry's function
   t.is(require("picohttp/store").load, main.load);
   t.is(require("picohttp/store").save, main.save);
   t.is(require("picohttp/router").router, main.router);
+  t.is(require("picohttp/auth").basic, main.basic);
+  t.is(require("picohttp/cors").cors, main.cors);
 });
 
 test("the check catches each construct Espruino cannot run", async (t) => {

@@ -1,0 +1,73 @@
+// HTTP basic authentication for the pages and API of a device: the credentials live in Storage (set
+// from the device's own code or its settings page, never in the app's source), a request without them
+// gets 401 with WWW-Authenticate, and they are compared in time that does not depend on where they
+// differ. With no password set, nothing is asked for: a device works out of the box, and its owner
+// protects it by setting one. Platform-free: the entry points give it the storage and the byte encoding.
+import { HttpRequest } from "./core/request";
+import { HttpResponse } from "./core/response";
+import { Storage } from "./core/types";
+
+type AnyHandler = (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown;
+
+/**
+ * What a platform gives the auth module: where the credentials are kept (an object whose `storage` may be
+ * changed, as useStorage does on Node), and text to bytes where a string is not already its bytes.
+ */
+export interface AuthPlatform {
+  files: { storage: Storage };
+  bytes?: (text: string) => string;
+}
+
+/** The Storage file that holds the expected Authorization token (Base64 of "user:password"): a dot-name, which staticResource never serves. */
+export const AUTH_FILE = ".picohttp.auth";
+
+/** Whether `a` and `b` are equal, in time that depends on their lengths only. */
+export function sameText(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i % (b.length || 1));
+  return difference === 0;
+}
+
+/** Sets the user name and password asked for from now on; an empty password asks for none. */
+export function setPasswordIn(platform: AuthPlatform, user: string, password: string): void {
+  if (user.indexOf(":") >= 0) throw new Error("picohttp: a user name cannot contain ':'");
+  const storage = platform.files.storage;
+  const text = user + ":" + password;
+  if (!password) storage.erase(AUTH_FILE);
+  else storage.write(AUTH_FILE, btoa(platform.bytes ? platform.bytes(text) : text));
+}
+
+/** The token asked for, or undefined when no password is set. */
+function expected(platform: AuthPlatform): string | undefined {
+  const token = platform.files.storage.read(AUTH_FILE);
+  return token ? String(token) : undefined;
+}
+
+/** Whether a password is set. */
+export function hasPasswordIn(platform: AuthPlatform): boolean {
+  return expected(platform) !== undefined;
+}
+
+/**
+ * `handler`, behind basic authentication once a password is set. `realm` names what is protected (the
+ * browser shows it); `needs(request)`, when given, says which requests need the password (say, only
+ * those that change settings); without it every request does.
+ */
+export function basicWith(platform: AuthPlatform, handler: AnyHandler, realm?: string,
+                          needs?: (request: HttpRequest) => boolean): AnyHandler {
+  return function (this: unknown, request: HttpRequest, response: HttpResponse): unknown {
+    const token = expected(platform);
+    if (token !== undefined && (!needs || needs(request))) {
+      const given = request.header("Authorization");
+      const space = given ? given.indexOf(" ") : -1;
+      const scheme = space > 0 ? given!.substring(0, space).toLowerCase() : "";
+      if (scheme !== "basic" || !sameText(given!.substring(space + 1).trim(), token)) {
+        response.status = 401;
+        response.headers["WWW-Authenticate"] = 'Basic realm="' + String(realm || "device").replace(/["\\]/g, "") + '", charset="UTF-8"';
+        response.data = { error: "this needs the device's user name and password" };
+        return undefined;
+      }
+    }
+    return handler.apply(undefined, arguments as any);
+  };
+}
