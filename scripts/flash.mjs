@@ -105,6 +105,21 @@ export function parseArguments(argv) {
   }
 }
 
+/**
+ * The modules `code` requires by name that the board will not have: neither built into its firmware (the
+ * board file's list) nor in Storage. Names built at run time (`require(name)`) are not looked at.
+ */
+export function missingModules(code, board, storage) {
+  const builtin = board.json.info.builtin_modules;
+  const missing = [];
+  const pattern = /\brequire\(\s*(["'])([^"'\\]+)\1\s*\)/g;
+  for (let match = pattern.exec(code); match; match = pattern.exec(code)) {
+    const name = match[2];
+    if (!builtin.includes(name) && !(name in storage) && !missing.includes(name)) missing.push(name);
+  }
+  return missing;
+}
+
 /** Where generated files go: the project's node_modules/.cache (ignored with node_modules), else a temporary folder. */
 function workFolder(project, id) {
   const modules = join(project, "node_modules");
@@ -245,6 +260,12 @@ export async function main(argv) {
 
   const storage = { ...CORE_FILES, "picohttp.json": configFile };
   Object.assign(storage, featuresFor(app.code, Object.keys(app.assets).length > 0), app.assets);
+  const missing = missingModules(app.code, board, storage);
+  if (missing.length) {
+    throw new Error(`${here(app.main)} requires ${missing.join(", ")}, which ${missing.length > 1 ? "are" : "is"} not on the board ` +
+      `(${board.json.info.name} has ${board.json.info.builtin_modules.join(", ")}, and picohttp's modules in Storage): ` +
+      "import your own code by a relative path, so that it is bundled, or leave it out");
+  }
   const args = [ESPRUINO_CLI, "--board", here(board.file), "--no-ble", "-b", String(baud),
     // Offline: no module downloads. picohttp is in Storage, where require() finds it.
     "--config", "MODULE_URL="];

@@ -141,3 +141,18 @@ test("picohttp flash on a serial port says the baud it uses (115200 for an ESP82
   t.regex(result.stderr, /ttyPICOHTTP-NONE/);
   t.regex(result.stderr, /not found|Unable to connect|no answer/);
 });
+
+test("picohttp flash refuses an app that requires a module the board will not have, naming it", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "picohttp-requires-"));
+  writeFileSync(join(dir, "app.js"), 'var picohttp = require("picohttp");\nvar _ = require("lodash");\nvar s = require("Storage");\n' +
+    'var r = require("picohttp/router");\n');
+  try {
+    const result = spawnSync(process.execPath, [join(ROOT, "scripts", "cli.mjs"), "flash", "--board", "linux", "--dry-run", dir],
+      { cwd: ROOT, encoding: "utf8" });
+    t.is(result.status, 1);
+    t.regex(result.stderr, /requires lodash, which is not on the board/);
+    t.notRegex(result.stderr, /Storage,.*which|picohttp\/router, which/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
