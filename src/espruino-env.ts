@@ -105,6 +105,7 @@ declare global {
       (name: "picohttp/router"): typeof import("./espruino-router");
       (name: "picohttp/auth"): typeof import("./espruino-auth");
       (name: "picohttp/cors"): typeof import("./espruino-cors");
+      (name: "picohttp/events"): typeof import("./espruino-events");
       (name: string): any;
     }
   }

@@ -28,6 +28,8 @@ export { memoryStorage } from "./storage/memory";
 export { directoryStorage } from "./storage/directory";
 export type { BodyKind, Route, RouteHandler, RoutedRequest } from "./router";
 export { cors } from "./cors";
+export { Channel } from "./events";
+export type { ChannelOptions } from "./events";
 export type { CorsOptions } from "./cors";
 
 function isAscii(text: string): boolean {

@@ -21,6 +21,7 @@ export const FEATURES = {
   "picohttp/router": join(ROOT, "dist", "picohttp-router.js"),
   "picohttp/auth": join(ROOT, "dist", "picohttp-auth.js"),
   "picohttp/cors": join(ROOT, "dist", "picohttp-cors.js"),
+  "picohttp/events": join(ROOT, "dist", "picohttp-events.js"),
 };
 
 /** Every board file: Storage name -> file (CORE_FILES and all of FEATURES). */
@@ -29,14 +30,14 @@ export const LIBRARY = { ...CORE_FILES, ...FEATURES };
 /**
  * The feature modules an app needs besides the core: picohttp/static when it serves files (it calls
  * staticResource, makes a server without a handler, uses the router or has web files), picohttp/store
- * when it calls load or save, picohttp/router, picohttp/auth and picohttp/cors when it requires them. Only those are written: each costs Storage, and memory once loaded.
+ * when it calls load or save, picohttp/router, picohttp/auth, picohttp/cors and picohttp/events when it requires them. Only those are written: each costs Storage, and memory once loaded.
  */
 export function featuresFor(code, hasAssets) {
   const needed = {};
   if (hasAssets || /staticResource|HttpServer\(\s*[^,()]*\)|picohttp\/static/.test(code)) {
     needed["picohttp/static"] = FEATURES["picohttp/static"];
   }
-  for (const name of ["picohttp/auth", "picohttp/cors"]) {
+  for (const name of ["picohttp/auth", "picohttp/cors", "picohttp/events"]) {
     if (code.indexOf(name) >= 0) needed[name] = FEATURES[name];
   }
   if (/\.(load|save)\s*\(|picohttp\/store/.test(code)) needed["picohttp/store"] = FEATURES["picohttp/store"];
@@ -45,7 +46,7 @@ export function featuresFor(code, hasAssets) {
     needed["picohttp/router"] = FEATURES["picohttp/router"];
     needed["picohttp/static"] = FEATURES["picohttp/static"];
   }
-  for (const name of ["picohttp/auth", "picohttp/cors"]) {
+  for (const name of ["picohttp/auth", "picohttp/cors", "picohttp/events"]) {
     if (code.indexOf(name) >= 0) needed[name] = FEATURES[name];
   }
   return needed;

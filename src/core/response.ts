@@ -6,10 +6,17 @@
 export interface BodyStream {
   /** The total length in bytes, when known: it becomes the Content-Length. */
   length?: number;
-  /** Up to `size` bytes from `offset` (a byte string or bytes); "" or undefined once there are no more. */
-  read(offset: number, size: number): string | Uint8Array | undefined;
+  /**
+   * Up to `size` bytes from `offset` (a byte string or bytes); "" or undefined once there are no more;
+   * null when there is nothing yet (a stream without a length that is written to over time, such as
+   * server-sent events): the server then waits until `resume()` is called. A waiting stream must give
+   * something within the server's writeTimeout, or the connection is dropped as stalled.
+   */
+  read(offset: number, size: number): string | Uint8Array | null | undefined;
   /** Called once when the response is over, whether sent whole or cut short by the client. */
   close?(): void;
+  /** Set by the server when read() first returns null: call it when there is more to read. */
+  resume?(): void;
 }
 
 /**
@@ -21,7 +28,7 @@ export interface BodyStream {
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { [key: string]: JsonValue | undefined };
 
 /** `(offset, size) => piece`: a stream without a length (see BodyStream.read). */
-export type BodyFunction = (offset: number, size: number) => string | Uint8Array | undefined;
+export type BodyFunction = (offset: number, size: number) => string | Uint8Array | null | undefined;
 
 /**
  * What a handler may put in `response.data`. A string is text, sent the platform's way (UTF-8 on Node,

@@ -70,6 +70,13 @@ export function write(c: Connection, head: string): void {
         c._at += size;
       } else if (stream) {
         let read: any = stream.read(c._at, size);
+        if (read === null) {
+          // Nothing yet: sent what there is, then wait for resume() (or for 'drain', which reads again).
+          if (!stream.resume) stream.resume = resume.bind(undefined, c);
+          c._deadline = Date.now() + server.limits.writeTimeout;
+          if (!piece || socket.write(piece, "binary")) c._waiting = true;
+          return;
+        }
         if (read && typeof read !== "string") {
           if (read instanceof ArrayBuffer) read = new Uint8Array(read);
           if (!(read instanceof Uint8Array)) throw new Error("picohttp: a stream piece must be a string or bytes, not " + typeof read);
@@ -104,6 +111,13 @@ export function write(c: Connection, head: string): void {
     if (head && c._stream) fail(c, 500);
     else finish(c, true);
   }
+}
+
+/** A waiting stream has more to read (see BodyStream.resume): write on, unless a 'drain' will. */
+function resume(c: Connection): void {
+  if (!c._waiting || c._state !== WRITING) return;
+  c._waiting = false;
+  write(c, "");
 }
 
 /**

@@ -17,6 +17,7 @@ export const LIBRARY: { [name: string]: string } = {
   "picohttp/router": resolve(__dirname, "../../dist/picohttp-router.js"),
   "picohttp/auth": resolve(__dirname, "../../dist/picohttp-auth.js"),
   "picohttp/cors": resolve(__dirname, "../../dist/picohttp-cors.js"),
+  "picohttp/events": resolve(__dirname, "../../dist/picohttp-events.js"),
 };
 
 export interface Interpreter {

@@ -5,7 +5,7 @@ import { resolve } from "path";
 
 const checker = import("../../scripts/check-bundle.mjs");
 
-const BOARD_BUNDLES = ["picohttp.js", "picohttp-static.js", "picohttp-store.js", "picohttp-router.js", "picohttp-auth.js", "picohttp-cors.js"];
+const BOARD_BUNDLES = ["picohttp.js", "picohttp-static.js", "picohttp-store.js", "picohttp-router.js", "picohttp-auth.js", "picohttp-cors.js", "picohttp-events.js"];
 
 test("the board bundles pass the Espruino dialect check", async (t) => {
   const { checkSource } = await checker;
@@ -16,7 +16,7 @@ test("the board bundles pass the Espruino dialect check", async (t) => {
 });
 
 test("the feature modules take what they share from the core, not a copy of it", (t) => {
-  for (const name of ["picohttp-static.js", "picohttp-store.js", "picohttp-router.js"]) {
+  for (const name of ["picohttp-static.js", "picohttp-store.js", "picohttp-router.js", "picohttp-events.js"]) {
     const source = readFileSync(resolve(__dirname, "../../dist", name), "utf8");
     t.regex(source, /require\("picohttp"\)/, name);
     t.false(source.includes("function find"), name);
@@ -38,6 +38,7 @@ test("on Node, picohttp/static and picohttp/store name the main entry's function
   t.is(require("picohttp/router").router, main.router);
   t.is(require("picohttp/auth").basic, main.basic);
   t.is(require("picohttp/cors").cors, main.cors);
+  t.is(require("picohttp/events").Channel, main.Channel);
 });
 
 test("the check catches each construct Espruino cannot run", async (t) => {

@@ -16,7 +16,8 @@ const snippets = join(root, "test", "unit", "__types__");
 
 function missingBuild(): string | undefined {
   for (const file of ["node.d.ts", "espruino.d.ts", "espruino-static.d.ts", "espruino-store.d.ts", "espruino-router.d.ts",
-    "espruino-auth.d.ts", "espruino-cors.d.ts", "node-static.d.ts", "node-store.d.ts", "node-router.d.ts", "node-auth.d.ts", "node-cors.d.ts", "testing.d.ts", "espruino-env.d.ts"]) {
+    "espruino-auth.d.ts", "espruino-cors.d.ts", "espruino-events.d.ts", "node-static.d.ts", "node-store.d.ts", "node-router.d.ts",
+    "node-auth.d.ts", "node-cors.d.ts", "node-events.d.ts", "testing.d.ts", "espruino-env.d.ts"]) {
     if (!existsSync(join(types, file))) return `dist/types/${file} is missing: run \`npm run build\` first (npm test does)`;
   }
   return undefined;
@@ -45,6 +46,7 @@ const nodeOptions: ts.CompilerOptions = {
     "picohttp/router": [join(types, "node-router.d.ts")],
     "picohttp/auth": [join(types, "node-auth.d.ts")],
     "picohttp/cors": [join(types, "node-cors.d.ts")],
+    "picohttp/events": [join(types, "node-events.d.ts")],
     "picohttp/testing": [join(types, "testing.d.ts")],
     "picohttp/espruino": [join(types, "espruino.d.ts")],
   },
@@ -63,6 +65,7 @@ const boardOptions: ts.CompilerOptions = {
     "picohttp/router": [join(types, "espruino-router.d.ts")],
     "picohttp/auth": [join(types, "espruino-auth.d.ts")],
     "picohttp/cors": [join(types, "espruino-cors.d.ts")],
+    "picohttp/events": [join(types, "espruino-events.d.ts")],
   },
 };
 
@@ -436,20 +439,22 @@ test("each entry point declares what its build exports, and nothing internal", (
   const routerTypes = ["BodyKind", "Route", "RouteHandler", "RoutedRequest"];
   const coreTypes = ["BodyFunction", "BodyStream", "Handler", "JsonValue", "ResponseData", "ServerOptions", "ServerStats", "Tuning"];
   const program = compile(nodeOptions, {
-    "entries.ts": ["node", "node-static", "node-store", "node-router", "node-auth", "node-cors", "testing", "espruino", "espruino-static",
-      "espruino-store", "espruino-router", "espruino-auth", "espruino-cors"]
+    "entries.ts": ["node", "node-static", "node-store", "node-router", "node-auth", "node-cors", "node-events", "testing", "espruino", "espruino-static",
+      "espruino-store", "espruino-router", "espruino-auth", "espruino-cors", "espruino-events"]
       .map((entry) => `import "${join(types, entry)}";`).join("\n"),
   });
   const declared = (entry: string) => declaredExports(program, entry);
 
   t.deepEqual(declared("node.d.ts"), {
-    values: [...core, "basic", "cors", "directoryStorage", "hasPassword", "memoryStorage", "mimeType", "router", "setPassword", "useStorage"].sort(),
-    types: [...coreTypes, ...routerTypes, "CorsOptions", "Storage"].sort(),
+    values: [...core, "Channel", "basic", "cors", "directoryStorage", "hasPassword", "memoryStorage", "mimeType", "router", "setPassword", "useStorage"].sort(),
+    types: [...coreTypes, ...routerTypes, "ChannelOptions", "CorsOptions", "Storage"].sort(),
   });
   t.deepEqual(declared("node-auth.d.ts"), { values: ["basic", "hasPassword", "setPassword"], types: [] });
   t.deepEqual(declared("espruino-auth.d.ts"), { values: ["basic", "hasPassword", "setPassword"], types: [] });
   t.deepEqual(declared("node-cors.d.ts"), { values: ["cors"], types: ["CorsOptions"] });
   t.deepEqual(declared("espruino-cors.d.ts"), { values: ["cors"], types: ["CorsOptions"] });
+  t.deepEqual(declared("node-events.d.ts"), { values: ["Channel"], types: ["ChannelOptions"] });
+  t.deepEqual(declared("espruino-events.d.ts"), { values: ["Channel"], types: ["ChannelOptions"] });
   t.deepEqual(declared("node-router.d.ts"), { values: ["router"], types: routerTypes });
   t.deepEqual(declared("espruino-router.d.ts"), { values: ["router"], types: routerTypes });
   t.deepEqual(declared("node-static.d.ts"), { values: ["mimeType", "staticResource", "useStorage"], types: [] });
@@ -469,6 +474,7 @@ test("each entry point declares what its build exports, and nothing internal", (
   t.deepEqual(runtime("router.node.js"), declared("node-router.d.ts").values);
   t.deepEqual(runtime("auth.node.js"), declared("node-auth.d.ts").values);
   t.deepEqual(runtime("cors.node.js"), declared("node-cors.d.ts").values);
+  t.deepEqual(runtime("events.node.js"), declared("node-events.d.ts").values);
   t.deepEqual(runtime("testing.js"), declared("testing.d.ts").values);
   t.deepEqual(bundleExports("picohttp.js"), [...core, "find", "findHeader", "jsonText", "parseTarget"].sort(), "the four for the feature modules");
   // "picohttp/espruino" may run on Node too (the same app, for development): all it declares is there.
@@ -478,6 +484,7 @@ test("each entry point declares what its build exports, and nothing internal", (
   t.deepEqual(bundleExports("picohttp-router.js"), declared("espruino-router.d.ts").values);
   t.deepEqual(bundleExports("picohttp-auth.js"), declared("espruino-auth.d.ts").values);
   t.deepEqual(bundleExports("picohttp-cors.js"), declared("espruino-cors.d.ts").values);
+  t.deepEqual(bundleExports("picohttp-events.js"), declared("espruino-events.d.ts").values);
 
   // No member or name starting with "_" in any declaration an entry point reads.
   const underscored: string[] = [];
@@ -509,7 +516,7 @@ test("every subpath resolves to its declarations under each module resolution an
     const expected: { [name: string]: string } = {
       "picohttp": "node.d.ts", "picohttp/espruino": "espruino.d.ts", "picohttp/espruino-env": "espruino-env.d.ts",
       "picohttp/static": "node-static.d.ts", "picohttp/store": "node-store.d.ts", "picohttp/testing": "testing.d.ts",
-      "picohttp/router": "node-router.d.ts", "picohttp/auth": "node-auth.d.ts", "picohttp/cors": "node-cors.d.ts",
+      "picohttp/router": "node-router.d.ts", "picohttp/auth": "node-auth.d.ts", "picohttp/cors": "node-cors.d.ts", "picohttp/events": "node-events.d.ts",
     };
     const kinds: [string, ts.CompilerOptions][] = [
       ["node10 (module: commonjs)", { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }],

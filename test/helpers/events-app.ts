@@ -1,0 +1,49 @@
+// One app on picohttp/events, in ES5 as a board runs it, and a client that holds an event stream open:
+// used on Node (test/socket/events.test.ts) and on Espruino (test/interpreter/events.espruino.test.ts).
+import * as net from "net";
+
+export const eventsApp = (port: number) => `var picohttp = require("picohttp");
+var Channel = require("picohttp/events").Channel;
+var channel = new Channel({ max: 2, keepAlive: 400 });
+var server = new picohttp.HttpServer(${port}, function (request, response) {
+  if (request.path[0] === "events") return channel.subscribe(request, response);
+  if (request.path[0] === "send") {
+    response.data = { sent: channel.send({ n: Number(request.query.n) }, "tick") };
+    return;
+  }
+  if (request.path[0] === "lines") {
+    response.data = { sent: channel.send("one\\ntwo") };
+    return;
+  }
+  response.data = { subscribers: channel.subscribers.length };
+});
+`;
+
+/** A subscriber: everything received so far, whether the server closed, and a way to go away. */
+export interface Listener {
+  received: string;
+  closed: boolean;
+  socket: net.Socket;
+}
+
+export function listen(port: number, path = "/events"): Listener {
+  const socket = net.connect(port, "127.0.0.1");
+  const listener: Listener = { received: "", closed: false, socket };
+  socket.setEncoding("latin1");
+  socket.on("data", (chunk: string) => { listener.received += chunk; });
+  socket.on("close", () => { listener.closed = true; });
+  socket.on("error", () => { listener.closed = true; });
+  socket.on("connect", () => socket.write(`GET ${path} HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n`));
+  return listener;
+}
+
+/** Resolves once `check()` holds, or rejects after `timeout` ms saying what was waited for. */
+export async function until(what: string, check: () => boolean, timeout = 10000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out waiting for " + what);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const TICK = (n: number) => `event: tick\ndata: {"n":${n}}\n\n`;

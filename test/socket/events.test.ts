@@ -1,0 +1,54 @@
+// picohttp/events on Node over real sockets: the app of test/helpers/events-app.ts, subscribers held open.
+import test from "ava";
+import { resolve } from "path";
+import { httpRequest } from "../helpers/http";
+import { freePort } from "../helpers/browser";
+import { TICK, eventsApp, listen, until } from "../helpers/events-app";
+
+const dist = resolve(__dirname, "../../dist");
+
+test.serial("picohttp/events on Node: events reach every subscriber at once, 503 past the bound, a subscriber gone is freed", async (t) => {
+  const modules: { [name: string]: unknown } = {
+    picohttp: require(resolve(dist, "picohttp.node.js")), "picohttp/events": require(resolve(dist, "events.node.js")),
+  };
+  const port = await freePort();
+  const scope: { server?: any } = {};
+  new Function("require", "scope", eventsApp(port) + "\nscope.server = server;")((name: string) => modules[name], scope);
+  const json = async (path: string) => JSON.parse((await httpRequest(port, path)).text);
+  const a = listen(port);
+  const b = listen(port);
+  try {
+    await until("both subscribers' heads", () => a.received.includes("retry: 3000\n\n") && b.received.includes("retry: 3000\n\n"));
+    t.regex(a.received, /^HTTP\/1\.0 200 OK\r\n/);
+    t.regex(a.received, /\r\nContent-Type: text\/event-stream\r\n/);
+    t.notRegex(a.received, /Content-Length/i);
+    const third = await httpRequest(port, "/events");
+    t.is(third.status, 503);
+    t.is(third.headers["retry-after"], "5");
+
+    t.deepEqual(await json("/send?n=1"), { sent: 2 });
+    await until("the first event at both", () => a.received.includes(TICK(1)) && b.received.includes(TICK(1)), 2000);
+    t.deepEqual(await json("/lines"), { sent: 2 });
+    await until("a two-line event", () => a.received.includes("data: one\ndata: two\n\n"), 2000);
+    await until("a keep-alive comment", () => a.received.includes("\n:\n\n"), 2000);
+
+    a.socket.destroy();
+    let count = 2;
+    for (const end = Date.now() + 5000; count !== 1 && Date.now() < end;) {
+      count = (await json("/")).subscribers;
+      if (count !== 1) await new Promise((r) => setTimeout(r, 50));
+    }
+    t.is(count, 1);
+    const c = listen(port);
+    await until("a new subscriber in the freed place", () => c.received.includes("retry: 3000"));
+    t.deepEqual(await json("/send?n=2"), { sent: 2 });
+    await until("the second event", () => b.received.includes(TICK(2)) && c.received.includes(TICK(2)), 2000);
+    t.false(a.received.includes(TICK(2)));
+    b.socket.destroy();
+    c.socket.destroy();
+  } finally {
+    a.socket.destroy();
+    b.socket.destroy();
+    scope.server.close();
+  }
+});
