@@ -31,8 +31,6 @@ export interface Connection {
   _stream: BodyStream | undefined;
   /** The response's Content-Length, or -1. */
   _length: number;
-  /** Set while a stream has nothing yet to read and nothing is being sent (see writer.ts resume). */
-  _waiting?: boolean;
   /** When the request must be complete (headers and body), whatever pace the client keeps. */
   _expires: number;
   _deadline: number;

@@ -71,10 +71,11 @@ export function write(c: Connection, head: string): void {
       } else if (stream) {
         let read: any = stream.read(c._at, size);
         if (read === null) {
-          // Nothing yet: sent what there is, then wait for resume() (or for 'drain', which reads again).
-          if (!stream.resume) stream.resume = resume.bind(undefined, c);
+          // Nothing yet: send what there is, and read again on resume() (or 'drain'). A resume() while a
+          // piece is still going out only reads ahead by a piece; one after the end finds nothing to do.
+          if (!stream.resume) stream.resume = write.bind(undefined, c, "");
           c._deadline = Date.now() + server.limits.writeTimeout;
-          if (!piece || socket.write(piece, "binary")) c._waiting = true;
+          if (piece) socket.write(piece, "binary");
           return;
         }
         if (read && typeof read !== "string") {
@@ -111,13 +112,6 @@ export function write(c: Connection, head: string): void {
     if (head && c._stream) fail(c, 500);
     else finish(c, true);
   }
-}
-
-/** A waiting stream has more to read (see BodyStream.resume): write on, unless a 'drain' will. */
-function resume(c: Connection): void {
-  if (!c._waiting || c._state !== WRITING) return;
-  c._waiting = false;
-  write(c, "");
 }
 
 /**
