@@ -143,6 +143,19 @@ export class Board {
     return this.evaluate("process.memory().usage");
   }
 
+  /**
+   * Memory at rest, given up to `timeout` ms to come down to `limit`: ended sockets are let go at a sweep,
+   * which a busy machine may run late. A leak stays above the limit however long it is given.
+   */
+  async usageAtMost(limit: number, timeout = 5000): Promise<number> {
+    const end = Date.now() + timeout;
+    for (;;) {
+      const usage = await this.memoryUsage();
+      if (usage <= limit || Date.now() > end) return usage;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   stop(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.alive) return resolve();

@@ -47,7 +47,7 @@ require("picohttp/events"); costs.events = process.memory().usage - m1;
       }
       t.is(count, 0, "both subscribers freed");
       await settle();
-      const after = await board.memoryUsage();
+      const after = await board.usageAtMost(idle);
       const costs = await board.evaluate("costs");
       t.log(`${interpreter.label}: require("picohttp/events") +${costs.events} variables; two subscribers held ` +
         `${((held - idle) / 2).toFixed(1)} each; at rest ${idle} before, ${after} after`);

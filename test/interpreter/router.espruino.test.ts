@@ -38,7 +38,7 @@ costs.core = m1 - m0; costs.router = m2 - m1;
       await send();
       await send();
       await new Promise((resolve) => setTimeout(resolve, 1300));
-      const after = await board.memoryUsage();
+      const after = await board.usageAtMost(first);
       const costs = await board.evaluate("costs");
       t.log(`${interpreter.label}: require("picohttp/router") +${costs.router} variables (the core +${costs.core}); ` +
         `at rest after ${ROUTER_CASES.length} requests ${first}, after ${2 * ROUTER_CASES.length} more ${after}`);
