@@ -156,6 +156,21 @@ export class Board {
     }
   }
 
+  /**
+   * Memory at rest after `round()` once, and after two more rounds (given time to come back down): a
+   * round that leaves something behind shows as `after` above `first`.
+   */
+  async restAfterRounds(round: () => Promise<void>): Promise<{ first: number; after: number }> {
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 1300)); // ended sockets let go (see the hardening tests)
+    await round();
+    await settle();
+    const first = await this.memoryUsage();
+    await round();
+    await round();
+    await settle();
+    return { first, after: await this.usageAtMost(first) };
+  }
+
   stop(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.alive) return resolve();

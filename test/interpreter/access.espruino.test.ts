@@ -29,13 +29,7 @@ costs.auth = m2 - m1; costs.cors = m3 - m2;
           t.is(accessProblem(c, reply), undefined, interpreter.label);
         }
       };
-      await send();
-      await new Promise((resolve) => setTimeout(resolve, 1300)); // ended sockets let go (see the hardening tests)
-      const first = await board.memoryUsage();
-      await send();
-      await send();
-      await new Promise((resolve) => setTimeout(resolve, 1300));
-      const after = await board.usageAtMost(first);
+      const { first, after } = await board.restAfterRounds(send);
       const costs = await board.evaluate("costs");
       t.log(`${interpreter.label}: require("picohttp/auth") +${costs.auth} variables, require("picohttp/cors") +${costs.cors}; ` +
         `at rest after ${ACCESS_CASES.length} requests ${first}, after ${2 * ACCESS_CASES.length} more ${after}`);

@@ -32,13 +32,7 @@ costs.core = m1 - m0; costs.router = m2 - m1;
           t.is(routerProblem(c, reply), undefined, interpreter.label);
         }
       };
-      await send();
-      await new Promise((resolve) => setTimeout(resolve, 1300)); // ended sockets let go (see the hardening tests)
-      const first = await board.memoryUsage();
-      await send();
-      await send();
-      await new Promise((resolve) => setTimeout(resolve, 1300));
-      const after = await board.usageAtMost(first);
+      const { first, after } = await board.restAfterRounds(send);
       const costs = await board.evaluate("costs");
       t.log(`${interpreter.label}: require("picohttp/router") +${costs.router} variables (the core +${costs.core}); ` +
         `at rest after ${ROUTER_CASES.length} requests ${first}, after ${2 * ROUTER_CASES.length} more ${after}`);
