@@ -48,20 +48,38 @@ export function accept(server: HttpServer, socket: Socket): void {
 }
 
 /**
- * A connection is over: forget it, and let the next waiting one take its place. The first
- * `maxConnections` in the list are the ones handled (1 without threads); the rest wait their turn.
+ * Whether `c` has a place: the first `maxConnections` in the list (1 without threads) are handled, the
+ * rest wait their turn. A response that waits for what it streams (server-sent events) keeps no place:
+ * it may stay open for hours.
  */
-export function release(server: HttpServer, c: Connection): void {
+export function admitted(server: HttpServer, c: Connection): boolean {
   const connections = server._connections;
   const slots = server.threads ? server.limits.maxConnections : 1;
+  let ahead = 0;
+  for (let i = 0; i < connections.length && ahead < slots; i++) {
+    if (connections[i] === c) return true;
+    if (!connections[i]._streaming) ahead++;
+  }
+  return false;
+}
+
+/** Starts, on a later tick (not from inside the one that made room), each waiting request that now has a place. */
+export function admitNext(server: HttpServer): void {
+  const connections = server._connections;
+  for (let i = 0; i < connections.length; i++) {
+    const next = connections[i];
+    if (next._state === READY && admitted(server, next)) setTimeout(handle, 0, next);
+  }
+}
+
+/** A connection is over: forget it, and let the next waiting one take its place. */
+export function release(server: HttpServer, c: Connection): void {
+  const connections = server._connections;
   // A loop, not indexOf: the bundle check allows indexOf only where it can tell it searches a string.
   for (let i = 0; i < connections.length; i++) {
     if (connections[i] === c) {
       connections.splice(i, 1);
-      // The one that moved up into the last place, if its request is waiting: on a later tick, not from
-      // inside the one that left.
-      const next = connections[slots - 1];
-      if (i < slots && next && next._state === READY) setTimeout(handle, 0, next);
+      admitNext(server);
       break;
     }
   }

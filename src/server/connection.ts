@@ -12,6 +12,7 @@ import { Socket } from "../core/types";
 import type { HttpServer } from "./server";
 import { fail, finish, handlerFailed, respond, write } from "./writer";
 import { HANDLING, READING, READY, WRITING } from "./state";
+import { admitted } from "./admission";
 
 /**
  * One client connection: a plain object (made in admission.ts), not a class, for the lock reason above
@@ -31,6 +32,8 @@ export interface Connection {
   _stream: BodyStream | undefined;
   /** The response's Content-Length, or -1. */
   _length: number;
+  /** Set once its response's stream has waited for data: it no longer keeps a place (see admission.ts). */
+  _streaming?: boolean;
   /** When the request must be complete (headers and body), whatever pace the client keeps. */
   _expires: number;
   _deadline: number;
@@ -96,10 +99,8 @@ function receive(c: Connection, chunk: string): void {
   if (data.length > head.contentLength && head.contentLength > 0) c._data = data.substring(0, head.contentLength);
   c._state = READY;
   c._deadline = Infinity;
-  // Handled now if among the first maxConnections (see admission.ts); else when one ahead of it leaves.
-  const connections = server._connections;
-  const slots = server.threads ? limits.maxConnections : 1;
-  for (let i = 0; i < connections.length && i < slots; i++) if (connections[i] === c) return handle(c);
+  // Handled now if it has a place (see admission.ts); else when one ahead of it leaves.
+  if (admitted(server, c)) handle(c);
 }
 
 /** Runs the handler on the complete request. */

@@ -5,7 +5,7 @@ import type { Connection } from "./connection";
 import { CLOSED, HANDLING, WRITING } from "./state";
 import { report } from "./server";
 import type { HttpRequest } from "../core/request";
-import { release } from "./admission";
+import { admitNext, release } from "./admission";
 
 /** Sends the response the handler filled in. */
 export function respond(c: Connection): void {
@@ -73,7 +73,12 @@ export function write(c: Connection, head: string): void {
         if (read === null) {
           // Nothing yet: send what there is, and read again on resume() (or 'drain'). A resume() while a
           // piece is still going out only reads ahead by a piece; one after the end finds nothing to do.
-          if (!stream.resume) stream.resume = write.bind(undefined, c, "");
+          if (!stream.resume) {
+            stream.resume = write.bind(undefined, c, "");
+            // Open for as long as the client listens: its place goes to the next request.
+            c._streaming = true;
+            admitNext(server);
+          }
           c._deadline = Date.now() + server.limits.writeTimeout;
           if (piece) socket.write(piece, "binary");
           return;

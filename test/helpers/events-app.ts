@@ -1,10 +1,12 @@
-// One app on picohttp/events, in ES5 as a board runs it, and a client that holds an event stream open:
+// One app on picohttp/events, in ES5 as a board runs it (handling one request at a time, so that the
+// subscribers held open must give their place to other requests), and a client that holds a stream open:
 // used on Node (test/socket/events.test.ts) and on Espruino (test/interpreter/events.espruino.test.ts).
 import * as net from "net";
 
 export const eventsApp = (port: number) => `var picohttp = require("picohttp");
 var Channel = require("picohttp/events").Channel;
 var channel = new Channel({ max: 2, keepAlive: 400 });
+// One request handled at a time: the subscribers, open for as long as they listen, must not keep that place.
 var server = new picohttp.HttpServer(${port}, function (request, response) {
   if (request.path[0] === "events") return channel.subscribe(request, response);
   if (request.path[0] === "send") {
@@ -16,7 +18,7 @@ var server = new picohttp.HttpServer(${port}, function (request, response) {
     return;
   }
   response.data = { subscribers: channel.subscribers.length };
-});
+}, { maxConnections: 1 });
 `;
 
 /** A subscriber: everything received so far, whether the server closed, and a way to go away. */
