@@ -48,27 +48,25 @@ export function accept(server: HttpServer, socket: Socket): void {
 }
 
 /**
- * Whether `c` has a place: the first `maxConnections` in the list (1 without threads) are handled, the
- * rest wait their turn. A response that waits for what it streams (server-sent events) keeps no place:
- * it may stay open for hours.
+ * Starts each waiting request that has a place: the first `maxConnections` in the list (1 without
+ * threads) are handled, the rest wait their turn. A response that waits for what it streams (server-sent
+ * events) keeps no place: it may stay open for hours. With `now` (a request just complete), only that one
+ * is looked at, and started at once; otherwise each is started on a later tick, not from inside the
+ * connection that made room. One function for both: on a board each function costs memory at rest.
  */
-export function admitted(server: HttpServer, c: Connection): boolean {
+export function admit(server: HttpServer, now?: Connection): void {
   const connections = server._connections;
   const slots = server.threads ? server.limits.maxConnections : 1;
   let ahead = 0;
   for (let i = 0; i < connections.length && ahead < slots; i++) {
-    if (connections[i] === c) return true;
-    if (!connections[i]._streaming) ahead++;
-  }
-  return false;
-}
-
-/** Starts, on a later tick (not from inside the one that made room), each waiting request that now has a place. */
-export function admitNext(server: HttpServer): void {
-  const connections = server._connections;
-  for (let i = 0; i < connections.length; i++) {
-    const next = connections[i];
-    if (next._state === READY && admitted(server, next)) setTimeout(handle, 0, next);
+    const c = connections[i];
+    if (c._streaming) continue;
+    ahead++;
+    if (now) {
+      if (c === now) return handle(c);
+    } else if (c._state === READY) {
+      setTimeout(handle, 0, c);
+    }
   }
 }
 
@@ -79,7 +77,7 @@ export function release(server: HttpServer, c: Connection): void {
   for (let i = 0; i < connections.length; i++) {
     if (connections[i] === c) {
       connections.splice(i, 1);
-      admitNext(server);
+      admit(server);
       break;
     }
   }

@@ -12,7 +12,7 @@ import { Socket } from "../core/types";
 import type { HttpServer } from "./server";
 import { fail, finish, handlerFailed, respond, write } from "./writer";
 import { HANDLING, READING, READY, WRITING } from "./state";
-import { admitted } from "./admission";
+import { admit } from "./admission";
 
 /**
  * One client connection: a plain object (made in admission.ts), not a class, for the lock reason above
@@ -100,7 +100,7 @@ function receive(c: Connection, chunk: string): void {
   c._state = READY;
   c._deadline = Infinity;
   // Handled now if it has a place (see admission.ts); else when one ahead of it leaves.
-  if (admitted(server, c)) handle(c);
+  admit(server, c);
 }
 
 /** Runs the handler on the complete request. */

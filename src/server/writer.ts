@@ -5,7 +5,7 @@ import type { Connection } from "./connection";
 import { CLOSED, HANDLING, WRITING } from "./state";
 import { report } from "./server";
 import type { HttpRequest } from "../core/request";
-import { admitNext, release } from "./admission";
+import { admit, release } from "./admission";
 
 /** Sends the response the handler filled in. */
 export function respond(c: Connection): void {
@@ -77,7 +77,7 @@ export function write(c: Connection, head: string): void {
             stream.resume = write.bind(undefined, c, "");
             // Open for as long as the client listens: its place goes to the next request.
             c._streaming = true;
-            admitNext(server);
+            admit(server);
           }
           c._deadline = Date.now() + server.limits.writeTimeout;
           if (piece) socket.write(piece, "binary");
