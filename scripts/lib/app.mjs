@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { prepareAssets } from "../assets.mjs";
-import { ROOT } from "./library.mjs";
 
 const ENTRIES = ["app.ts", "app.js", "src/app.ts", "src/app.js"];
 const TOOLS = "rollup @rollup/plugin-typescript typescript tslib";
@@ -18,10 +17,11 @@ export const isModule = (code) => /^\s*(import\s*[\w{*"']|export\s)/m.test(code)
 /**
  * The app's code and its Storage files (name -> local path). www/ goes through the asset pipeline
  * (scripts/assets.mjs): gzipped copies where they pay off, ETags and the manifest staticResource reads,
- * written to `assetsOut`; a name that does not fit Storage is refused there. `bundled` says whether the
+ * written to `assetsOut` (by default a temporary folder: never inside the installed package); a name
+ * that does not fit Storage is refused there. `bundled` says whether the
  * code was made from a module.
  */
-export async function loadApp(app, assetsOut = join(ROOT, ".local", "assets", "www")) {
+export async function loadApp(app, assetsOut = join(tmpdir(), "picohttp-assets", "www")) {
   const full = resolve(app);
   if (!existsSync(full)) throw new Error(`no app at ${app}`);
   const isDir = statSync(full).isDirectory();
