@@ -5,9 +5,9 @@
 // protects it by setting one. Platform-free: the entry points give it the storage and the byte encoding.
 import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
+import type { Handler } from "./server/server";
 import { Storage } from "./core/types";
 
-type AnyHandler = (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown;
 
 /**
  * What a platform gives the auth module: where the credentials are kept (an object whose `storage` may be
@@ -53,8 +53,8 @@ export function hasPasswordIn(platform: AuthPlatform): boolean {
  * browser shows it); `needs(request)`, when given, says which requests need the password (say, only
  * those that change settings); without it every request does.
  */
-export function basicWith(platform: AuthPlatform, handler: AnyHandler, realm?: string,
-                          needs?: (request: HttpRequest) => boolean): AnyHandler {
+export function basicWith(platform: AuthPlatform, handler: Handler, realm?: string,
+                          needs?: (request: HttpRequest) => boolean): Handler {
   return function (this: unknown, request: HttpRequest, response: HttpResponse): unknown {
     const token = expected(platform);
     if (token !== undefined && (!needs || needs(request))) {

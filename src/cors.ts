@@ -5,8 +5,8 @@
 // page, as CORS intends (it is not access control: use picohttp/auth for that).
 import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
+import type { Handler } from "./server/server";
 
-type AnyHandler = (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown;
 
 export interface CorsOptions {
   /** `"*"` (default), one origin (`"http://192.168.1.20:8080"`), or a list of them. */
@@ -30,7 +30,7 @@ function allowedOrigin(allowed: string | string[] | undefined, origin: string): 
 }
 
 /** `handler` with CORS: pass the result to HttpServer (or wrap a router with it). */
-export function cors(handler: AnyHandler, options?: CorsOptions): AnyHandler {
+export function cors(handler: Handler, options?: CorsOptions): Handler {
   const settings = options || {};
   return function (this: unknown, request: HttpRequest, response: HttpResponse): unknown {
     const origin = request.header("Origin");

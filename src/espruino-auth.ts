@@ -1,7 +1,7 @@
 // The board's "picohttp/auth" module (dist/picohttp-auth.js): basic authentication, its credentials in Storage.
 import { AuthPlatform, basicWith, hasPasswordIn, setPasswordIn } from "./auth";
 import { HttpRequest } from "./core/request";
-import { HttpResponse } from "./core/response";
+import type { Handler } from "./server/server";
 
 // On a board a string is its bytes: no encoding.
 const platform: AuthPlatform = { files: { storage: require("Storage") } };
@@ -20,7 +20,7 @@ export function hasPassword(): boolean {
  * `handler` behind basic authentication once a password is set: 401 with WWW-Authenticate without the
  * right credentials. `needs(request)` picks the requests that need them (default: all).
  */
-export function basic(handler: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown, realm?: string,
+export function basic(handler: Handler, realm?: string,
                       needs?: (request: HttpRequest) => boolean) {
   return basicWith(platform, handler, realm, needs);
 }

@@ -3,8 +3,7 @@
 import { Route, RouterPlatform, routeWith } from "./router";
 import { parseTarget } from "./core/url";
 import { staticResource } from "./espruino";
-import { HttpRequest } from "./core/request";
-import { HttpResponse } from "./core/response";
+import type { Handler } from "./server/server";
 
 export type { BodyKind, Route, RouteHandler, RoutedRequest } from "./router";
 
@@ -18,6 +17,6 @@ const platform: RouterPlatform = {
  * The handler for `routes` (`[method, pattern, handler, body?]`): pass it to HttpServer. A path no route
  * has goes to `fallback` (staticResource by default); a known path asked with another method gets 405.
  */
-export function router(routes: Route[], fallback?: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown) {
+export function router(routes: Route[], fallback?: Handler) {
   return routeWith(platform, routes, fallback);
 }

@@ -132,7 +132,7 @@ const routing: RouterPlatform = {
  * The handler for `routes` (`[method, pattern, handler, body?]`): pass it to HttpServer. A path no route
  * has goes to `fallback` (staticResource by default); a known path asked with another method gets 405.
  */
-export function router(routes: Route[], fallback?: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown) {
+export function router(routes: Route[], fallback?: Handler) {
   return routeWith(routing, routes, fallback);
 }
 
@@ -152,7 +152,7 @@ export function hasPassword(): boolean {
  * `handler` behind basic authentication once a password is set: 401 with WWW-Authenticate without the
  * right credentials. `needs(request)` picks the requests that need them (default: all).
  */
-export function basic(handler: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown, realm?: string,
+export function basic(handler: Handler, realm?: string,
                       needs?: (request: HttpRequest) => boolean) {
   return basicWith(access, handler, realm, needs);
 }

@@ -6,6 +6,7 @@
 import { find } from "./core/text";
 import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
+import type { Handler } from "./server/server";
 
 /** The body a route asks for: JSON (`application/json`) or a form (`application/x-www-form-urlencoded`). */
 export type BodyKind = "json" | "form";
@@ -31,7 +32,7 @@ export type Route = [string, string, RouteHandler] | [string, string, RouteHandl
 /** What a platform gives the router. */
 export interface RouterPlatform {
   /** The handler for a path no route has: staticResource. */
-  fallback: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown;
+  fallback: Handler;
   /** A form body's fields (percent-decoded, `+` as space, text in the platform's encoding). */
   parseForm: (body: string) => { [name: string]: string };
 }
@@ -89,7 +90,7 @@ function readBody(request: RoutedRequest, response: HttpResponse, kind: BodyKind
  * args, or else to the platform's staticResource (request and response only).
  */
 export function routeWith(platform: RouterPlatform, routes: Route[],
-                          fallback?: (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown) {
+                          fallback?: Handler) {
   return function (this: unknown, request: HttpRequest, response: HttpResponse): unknown {
     let allowed = "";
     for (let i = 0; i < routes.length; i++) {
