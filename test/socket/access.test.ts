@@ -3,6 +3,7 @@
 import test from "ava";
 import { resolve } from "path";
 import { httpRequest } from "../helpers/http";
+import { runOnNode } from "../helpers/node-app";
 import { freePort } from "../helpers/browser";
 import { ACCESS_CASES, accessApp, accessProblem } from "../helpers/access-app";
 
@@ -16,8 +17,7 @@ test.serial("picohttp/auth and picohttp/cors on Node: 401 until the right creden
   const storage = picohttp.memoryStorage();
   picohttp.useStorage(storage);
   const port = await freePort();
-  const scope: { server?: any } = {};
-  new Function("require", "scope", accessApp(port) + "\nscope.server = server;")((name: string) => modules[name], scope);
+  const server = runOnNode(accessApp(port), modules);
   try {
     for (const c of ACCESS_CASES) {
       const reply = await httpRequest(port, c.path, { method: c.method, body: c.body, headers: c.headers || {} });
@@ -34,7 +34,7 @@ test.serial("picohttp/auth and picohttp/cors on Node: 401 until the right creden
     auth.setPassword("admin", "");
     t.is(storage.read(".picohttp.auth"), undefined);
   } finally {
-    scope.server.close();
+    server.close();
     picohttp.useStorage(picohttp.directoryStorage(process.cwd()));
   }
 });

@@ -2,6 +2,7 @@
 import test from "ava";
 import { resolve } from "path";
 import { httpRequest } from "../helpers/http";
+import { runOnNode } from "../helpers/node-app";
 import { freePort } from "../helpers/browser";
 import { TICK, eventsApp, listen, until } from "../helpers/events-app";
 
@@ -12,8 +13,7 @@ test.serial("picohttp/events on Node: events reach every subscriber at once, 503
     picohttp: require(resolve(dist, "picohttp.node.js")), "picohttp/events": require(resolve(dist, "events.node.js")),
   };
   const port = await freePort();
-  const scope: { server?: any } = {};
-  new Function("require", "scope", eventsApp(port) + "\nscope.server = server;")((name: string) => modules[name], scope);
+  const server = runOnNode(eventsApp(port), modules);
   const json = async (path: string) => JSON.parse((await httpRequest(port, path)).text);
   const a = listen(port);
   const b = listen(port);
@@ -49,6 +49,6 @@ test.serial("picohttp/events on Node: events reach every subscriber at once, 503
   } finally {
     a.socket.destroy();
     b.socket.destroy();
-    scope.server.close();
+    server.close();
   }
 });

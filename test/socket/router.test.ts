@@ -3,6 +3,7 @@
 import test from "ava";
 import { resolve } from "path";
 import { httpRequest } from "../helpers/http";
+import { runOnNode } from "../helpers/node-app";
 import { freePort } from "../helpers/browser";
 import { INDEX, ROUTER_CASES, routerApp, routerProblem } from "../helpers/router-app";
 
@@ -15,8 +16,7 @@ test.serial("picohttp/router on Node: parameters, 405 with Allow, JSON and form 
   };
   picohttp.useStorage(picohttp.memoryStorage({ "index.html": INDEX }));
   const port = await freePort();
-  const scope: { server?: any } = {};
-  new Function("require", "scope", routerApp(port) + "\nscope.server = server;")((name: string) => modules[name], scope);
+  const server = runOnNode(routerApp(port), modules);
   try {
     for (const c of ROUTER_CASES) {
       const reply = await httpRequest(port, c.path, { method: c.method, body: c.body,
@@ -24,7 +24,7 @@ test.serial("picohttp/router on Node: parameters, 405 with Allow, JSON and form 
       t.is(routerProblem(c, reply), undefined);
     }
   } finally {
-    scope.server.close();
+    server.close();
     picohttp.useStorage(picohttp.directoryStorage(process.cwd()));
   }
 });
