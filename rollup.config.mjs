@@ -1,7 +1,7 @@
 // The board build: the core (dist/picohttp.js, what Espruino loads as require("picohttp"), and its reason
 // phrase table dist/picohttp.status) and one module
 // per feature (dist/picohttp-<name>.js: Storage modules "picohttp/static", "picohttp/store",
-// "picohttp/router", "picohttp/auth", "picohttp/cors", "picohttp/events"), each ES5 and minified; a feature module takes what it shares with the core from
+// "picohttp/router", "picohttp/auth", "picohttp/cors", "picohttp/events", "picohttp/upload"), each ES5 and minified; a feature module takes what it shares with the core from
 // require("picohttp") instead of carrying a copy. Then the Node build, its subpath entries and the test
 // helpers.
 import typescript from "@rollup/plugin-typescript";
@@ -86,7 +86,7 @@ const coreFromModule = {
 const nodeMain = {
   name: "node-main",
   resolveId(source, importer) {
-    return importer && /node-(static|store|router|auth|cors|events)\.ts$/.test(importer) && source === "./node"
+    return importer && /node-(static|store|router|auth|cors|events|upload)\.ts$/.test(importer) && source === "./node"
       ? { id: "./picohttp.node.js", external: true } : null;
   },
 };
@@ -112,6 +112,7 @@ export default [
   feature("auth"),
   feature("cors"),
   feature("events"),
+  feature("upload"),
   node("src/node.ts", "dist/picohttp.node.js"),
   node("src/node-static.ts", "dist/static.node.js", [nodeMain]),
   node("src/node-store.ts", "dist/store.node.js", [nodeMain]),
@@ -119,5 +120,6 @@ export default [
   node("src/node-auth.ts", "dist/auth.node.js", [nodeMain]),
   node("src/node-cors.ts", "dist/cors.node.js", [nodeMain]),
   node("src/node-events.ts", "dist/events.node.js", [nodeMain]),
+  node("src/node-upload.ts", "dist/upload.node.js", [nodeMain]),
   node("src/testing.ts", "dist/testing.js"),
 ];

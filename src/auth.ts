@@ -6,7 +6,7 @@
 import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
 import type { Handler } from "./server/server";
-import { Storage } from "./core/types";
+import { BodySink, Storage } from "./core/types";
 
 
 /**
@@ -55,19 +55,35 @@ export function hasPasswordIn(platform: AuthPlatform): boolean {
  */
 export function basicWith(platform: AuthPlatform, handler: Handler, realm?: string,
                           needs?: (request: HttpRequest) => boolean): Handler {
-  return function (this: unknown, request: HttpRequest, response: HttpResponse): unknown {
-    const token = expected(platform);
-    if (token !== undefined && (!needs || needs(request))) {
-      const given = request.header("Authorization");
-      const space = given ? given.indexOf(" ") : -1;
-      const scheme = space > 0 ? given!.substring(0, space).toLowerCase() : "";
-      if (scheme !== "basic" || !sameText(given!.substring(space + 1).trim(), token)) {
-        response.status = 401;
-        response.headers["WWW-Authenticate"] = 'Basic realm="' + String(realm || "device").replace(/["\\]/g, "") + '", charset="UTF-8"';
-        response.data = { error: "this needs the device's user name and password" };
-        return undefined;
-      }
+  const guarded: Handler = function (this: unknown, request: HttpRequest, response: HttpResponse): unknown {
+    if (!allowed(platform, request, needs)) {
+      response.status = 401;
+      response.headers["WWW-Authenticate"] = 'Basic realm="' + String(realm || "device").replace(/["\\]/g, "") + '", charset="UTF-8"';
+      response.data = { error: "this needs the device's user name and password" };
+      return undefined;
     }
     return handler.apply(undefined, arguments as any);
   };
+  const receive = handler.receive;
+  if (receive) {
+    // A body the handler would take (an upload) is thrown away unread without the credentials, and the
+    // handler above answers 401: nothing is written for a client that may not.
+    guarded.receive = function (request: HttpRequest, length: number) {
+      return allowed(platform, request, needs) ? receive(request, length) : DISCARD;
+    };
+  }
+  return guarded;
+}
+
+/** A sink that keeps nothing. */
+const DISCARD: BodySink = { write: function () {}, end: function () {}, abort: function () {} };
+
+/** Whether `request` may pass: no password is set, it does not need one, or it gives the right credentials. */
+function allowed(platform: AuthPlatform, request: HttpRequest, needs?: (request: HttpRequest) => boolean): boolean {
+  const token = expected(platform);
+  if (token === undefined || (needs && !needs(request))) return true;
+  const given = request.header("Authorization");
+  const space = given ? given.indexOf(" ") : -1;
+  const scheme = space > 0 ? given!.substring(0, space).toLowerCase() : "";
+  return scheme === "basic" && sameText(given!.substring(space + 1).trim(), token);
 }

@@ -32,7 +32,7 @@ function allowedOrigin(allowed: string | string[] | undefined, origin: string): 
 /** `handler` with CORS: pass the result to HttpServer (or wrap a router with it). */
 export function cors(handler: Handler, options?: CorsOptions): Handler {
   const settings = options || {};
-  return function (this: unknown, request: HttpRequest, response: HttpResponse): unknown {
+  const withCors: Handler = function (this: unknown, request: HttpRequest, response: HttpResponse): unknown {
     const origin = request.header("Origin");
     const allow = origin === undefined ? undefined : allowedOrigin(settings.origin, origin);
     if (allow !== undefined) {
@@ -49,4 +49,7 @@ export function cors(handler: Handler, options?: CorsOptions): Handler {
     }
     return handler.apply(undefined, arguments as any);
   };
+  // A preflight has no body: any other request's goes where the handler says.
+  if (handler.receive) withCors.receive = handler.receive;
+  return withCors;
 }

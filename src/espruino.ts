@@ -17,6 +17,7 @@ export type { Tuning } from "./server/options";
 export { HttpRequest } from "./core/request";
 export { HttpResponse } from "./core/response";
 export type { BodyFunction, BodyStream, JsonValue, ResponseData } from "./core/response";
+export type { BodySink } from "./core/types";
 /** @internal For the feature modules, which load the core rather than carry copies of it. */
 export { find } from "./core/text";
 /** @internal */

@@ -15,6 +15,7 @@ import { Files, Storage, TextCodec } from "./core/types";
 import { parseTarget } from "./core/url";
 import { Route, RouterPlatform, routeWith } from "./router";
 import { AuthPlatform, basicWith, hasPasswordIn, setPasswordIn } from "./auth";
+import { UploadOptions, UploadPlatform, uploadsWith } from "./upload";
 
 export { HttpServer } from "./server/server";
 export type { Handler, ServerOptions, ServerStats } from "./server/server";
@@ -31,6 +32,8 @@ export { cors } from "./cors";
 export { Channel } from "./events";
 export type { ChannelOptions } from "./events";
 export type { CorsOptions } from "./cors";
+export type { UploadOptions } from "./upload";
+export type { BodySink } from "./core/types";
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
@@ -155,6 +158,19 @@ export function hasPassword(): boolean {
 export function basic(handler: Handler, realm?: string,
                       needs?: (request: HttpRequest) => boolean) {
   return basicWith(access, handler, realm, needs);
+}
+
+const uploading: UploadPlatform = {
+  files: files,
+  free: function () { return files.storage.getFree ? files.storage.getFree() : Infinity; },
+};
+
+/**
+ * `handler` with uploads: `PUT <path><name>` (default path "/files/") writes the file `name` in the storage
+ * piece by piece as the body arrives, `DELETE` removes it; other requests go to `handler`.
+ */
+export function uploads(handler: Handler, options?: UploadOptions) {
+  return uploadsWith(uploading, handler, options);
 }
 
 HttpServer.prototype._platform = {

@@ -22,6 +22,7 @@ export const FEATURES = {
   "picohttp/auth": join(ROOT, "dist", "picohttp-auth.js"),
   "picohttp/cors": join(ROOT, "dist", "picohttp-cors.js"),
   "picohttp/events": join(ROOT, "dist", "picohttp-events.js"),
+  "picohttp/upload": join(ROOT, "dist", "picohttp-upload.js"),
 };
 
 /** Every board file: Storage name -> file (CORE_FILES and all of FEATURES). */
@@ -30,15 +31,13 @@ export const LIBRARY = { ...CORE_FILES, ...FEATURES };
 /**
  * The feature modules an app needs besides the core: picohttp/static when it serves files (it calls
  * staticResource, makes a server without a handler, uses the router or has web files), picohttp/store
- * when it calls load or save, picohttp/router, picohttp/auth, picohttp/cors and picohttp/events when it requires them. Only those are written: each costs Storage, and memory once loaded.
+ * when it calls load or save, picohttp/router, picohttp/auth, picohttp/cors, picohttp/events and picohttp/upload when it
+ * requires them. Only those are written: each costs Storage, and memory once loaded.
  */
 export function featuresFor(code, hasAssets) {
   const needed = {};
   if (hasAssets || /staticResource|HttpServer\(\s*[^,()]*\)|picohttp\/static/.test(code)) {
     needed["picohttp/static"] = FEATURES["picohttp/static"];
-  }
-  for (const name of ["picohttp/auth", "picohttp/cors", "picohttp/events"]) {
-    if (code.indexOf(name) >= 0) needed[name] = FEATURES[name];
   }
   if (/\.(load|save)\s*\(|picohttp\/store/.test(code)) needed["picohttp/store"] = FEATURES["picohttp/store"];
   // The router's fallback is staticResource: with it an app serves files unless it names its own.
@@ -46,7 +45,7 @@ export function featuresFor(code, hasAssets) {
     needed["picohttp/router"] = FEATURES["picohttp/router"];
     needed["picohttp/static"] = FEATURES["picohttp/static"];
   }
-  for (const name of ["picohttp/auth", "picohttp/cors", "picohttp/events"]) {
+  for (const name of ["picohttp/auth", "picohttp/cors", "picohttp/events", "picohttp/upload"]) {
     if (code.indexOf(name) >= 0) needed[name] = FEATURES[name];
   }
   return needed;

@@ -12,8 +12,6 @@ export interface Limits {
   maxHeaderBytes: number;
   /** Most header fields (431). */
   maxHeaders: number;
-  /** Largest body accepted through Content-Length, in bytes (413). */
-  maxBody: number;
 }
 
 /** @internal The parsed request line and header fields. */
@@ -32,7 +30,7 @@ export interface RequestHead {
  * @internal Parses the request head at the start of `buffer`. `scanned` is the buffer's length at the previous
  * call (0 at the first), so that each byte is searched about once. Returns the head; 0 while it is
  * incomplete (call again with more); or the status code for a request that cannot be parsed or breaks a
- * limit (400, 413, 414, 431). Empty lines before the request line are skipped; bare LF line ends are
+ * limit (400, 414, 431; maxBody is the server's to check, as a handler may take the body itself). Empty lines before the request line are skipped; bare LF line ends are
  * accepted like CRLF. Methods, header names and protocols are not validated: they pass through as sent.
  * The head is parsed a line at a time: splitting it whole would be faster on Espruino but holds a second
  * copy of it, which a 1 KB head on a 1600-variable heap cannot afford.
@@ -93,7 +91,6 @@ export function parseRequest(buffer: string, limits: Limits, scanned: number): R
       lengthSeen = value;
     }
   }
-  if (contentLength > limits.maxBody) return 413;
   return {
     method: line.substring(0, firstSpace),
     target: target,

@@ -35,14 +35,30 @@ export interface NetModule {
 export interface Storage {
   /** Up to `length` bytes from `offset` (all of it without them), or undefined when the file does not exist. */
   read(name: string, offset?: number, length?: number): string | undefined;
-  write(name: string, data: string): unknown;
+  /**
+   * Writes a whole file; or, with `offset` and `size`, a piece of one: the first piece (offset 0) gives the
+   * file's full `size`, and the pieces after it go to their offsets.
+   */
+  write(name: string, data: string, offset?: number, size?: number): unknown;
   erase(name: string): unknown;
   /**
    * The size in bytes, or undefined when the file does not exist. Optional: without it the size is
    * `read(name).length`, which on a board costs nothing (the string points into flash).
    */
   size?(name: string): number | undefined;
+  /** Bytes free for new files. Optional: without it there is no limit but the file system's. */
+  getFree?(): number;
 }
+/** Where a request body goes as it arrives, instead of into request.data: see Handler.receive. */
+export interface BodySink {
+  /** The next piece of the body (a byte string). A status code returned refuses the rest: the client gets it. */
+  write(piece: string): number | void;
+  /** The body is complete, and the handler runs next. A status code returned is answered instead. */
+  end(): number | void;
+  /** The body will not be taken: the client went away or was too slow, or write or end refused it or threw. */
+  abort(): void;
+}
+
 /** @internal Turns bytes from the wire into text and back, the way the platform's strings work. */
 export interface TextCodec {
   /** Bytes (a byte string) to the platform's text. */

@@ -8,8 +8,9 @@ import { RequestHead, parseRequest } from "../core/parser";
 import { parseTarget } from "../core/url";
 import { HttpRequest } from "../core/request";
 import { BodyStream, HttpResponse } from "../core/response";
-import { Socket } from "../core/types";
+import { BodySink, Socket } from "../core/types";
 import type { HttpServer } from "./server";
+import { report } from "./server";
 import { fail, finish, handlerFailed, respond, write } from "./writer";
 import { HANDLING, READING, READY, WRITING } from "./state";
 import { admit } from "./admission";
@@ -22,7 +23,7 @@ export interface Connection {
   _server: HttpServer;
   _socket: Socket;
   _state: number;
-  /** The request received so far; then its body; then the response body still to send. */
+  /** The request received so far; then its body (what of it is not yet given to a sink); then the response body still to send. */
   _data: string;
   /** The request's length at the last parse; then how much of the response body has been sent. */
   _at: number;
@@ -30,8 +31,10 @@ export interface Connection {
   _request: RequestHead | HttpRequest | undefined;
   _response: HttpResponse | undefined;
   _stream: BodyStream | undefined;
-  /** The response's Content-Length, or -1. */
+  /** The request body's Content-Length while it is read, then the response's; or -1. */
   _length: number;
+  /** Where the request body goes while it arrives, when the handler's receive gave one. */
+  _sink?: BodySink;
   /** Set once its response's stream has waited for data: it no longer keeps a place (see admission.ts). */
   _streaming?: boolean;
   /** When the request must be complete (headers and body), whatever pace the client keeps. */
@@ -70,37 +73,90 @@ export function onSocketEvent(this: any, chunk?: any): void {
   }
 }
 
-/** A piece of the request: parsed once the head is complete, handled once the body is too. */
+/**
+ * A piece of the request: parsed once the head is complete, then its body held until complete, or given
+ * piece by piece to the sink the handler's `receive` returned; handled once the body is in.
+ */
 function receive(c: Connection, chunk: string): void {
   const server = c._server;
   const limits = server.limits;
   c._data += chunk; // in place: Espruino appends to a string it holds the only reference to
-  let head = c._request as RequestHead;
-  if (!head) {
+  if (!c._request) {
     const parsed = parseRequest(c._data, limits, c._at);
     c._at = c._data.length;
     if (!parsed) return;
     if (typeof parsed === "number") return fail(c, parsed);
-    head = c._request = parsed;
-    const length = head.contentLength;
-    // A body is held about twice (as received, then as request.data): refuse one that cannot fit now.
-    const freeMemory = server._platform.freeMemory;
-    if (length > 0 && freeMemory && freeMemory(false) - length / 5 < limits.minFreeMemory &&
-        freeMemory(true) - length / 5 < limits.minFreeMemory) {
-      return fail(c, 503);
+    c._request = parsed;
+    const length = c._length = parsed.contentLength;
+    c._data = length > 0 ? c._data.substring(parsed.size) : "";
+    c._at = 0;
+    const receiver = server.handler.receive;
+    if (receiver) {
+      const request = c._request = requestFrom(parsed, server._platform.decode);
+      let sink;
+      try {
+        sink = receiver(request, length);
+      } catch (error) {
+        report(server, error, request);
+        return fail(c, 500);
+      }
+      if (typeof sink === "number") return fail(c, sink);
+      c._sink = sink;
     }
-    c._data = length > 0 ? c._data.substring(head.size) : "";
+    if (!c._sink) {
+      if (length > limits.maxBody) return fail(c, 413);
+      // A body is held about twice (as received, then as request.data): refuse one that cannot fit now.
+      const freeMemory = server._platform.freeMemory;
+      if (length > 0 && freeMemory && freeMemory(false) - length / 5 < limits.minFreeMemory &&
+          freeMemory(true) - length / 5 < limits.minFreeMemory) {
+        return fail(c, 503);
+      }
+    }
   }
-  const data = c._data;
-  if (data.length < head.contentLength) {
-    c._deadline = Math.min(Date.now() + limits.bodyTimeout, c._expires);
-    return;
+  const sink = c._sink;
+  const length = c._length;
+  if (sink) {
+    // Each piece goes on at once: the body is never held (c._at counts what the sink has had).
+    let piece = c._data;
+    c._data = "";
+    if (piece.length > length - c._at) piece = piece.substring(0, length - c._at);
+    let refused: number | void = undefined;
+    try {
+      if (piece) {
+        c._at += piece.length;
+        refused = sink.write(piece);
+      }
+      if (!refused && c._at >= length) {
+        refused = sink.end();
+        if (!refused) c._sink = undefined;
+      }
+    } catch (error) {
+      report(server, error, c._request as HttpRequest);
+      refused = 500;
+    }
+    if (refused) return fail(c, refused);
+    if (c._sink) {
+      c._deadline = Math.min(Date.now() + limits.bodyTimeout, c._expires);
+      return;
+    }
+  } else {
+    const data = c._data;
+    if (data.length < length) {
+      c._deadline = Math.min(Date.now() + limits.bodyTimeout, c._expires);
+      return;
+    }
+    if (data.length > length) c._data = length > 0 ? data.substring(0, length) : "";
   }
-  if (data.length > head.contentLength && head.contentLength > 0) c._data = data.substring(0, head.contentLength);
   c._state = READY;
   c._deadline = Infinity;
   // Handled now if it has a place (see admission.ts); else when one ahead of it leaves.
   admit(server, c);
+}
+
+/** The request a handler sees, without its body yet. */
+function requestFrom(head: RequestHead, decode: ((bytes: string) => string) | undefined): HttpRequest {
+  const target = parseTarget(head.target, decode);
+  return new HttpRequest(head.method, target.path, target.query, head.protocol, head.headers, "");
 }
 
 /** Runs the handler on the complete request. */
@@ -121,10 +177,10 @@ export function handle(c: Connection): void {
     if (freeMemory(false) < needed && freeMemory(true) < needed) return fail(c, 503);
   }
   const decode = platform.decode;
-  const head = c._request as RequestHead;
-  const target = parseTarget(head.target, decode);
-  const request = c._request = new HttpRequest(head.method, target.path, target.query, head.protocol, head.headers,
-    decode ? decode(c._data) : c._data);
+  const head = c._request as RequestHead | HttpRequest;
+  // Made already when the handler's receive was asked about the body.
+  const request = c._request = head instanceof HttpRequest ? head : requestFrom(head, decode);
+  if (c._data) request.data = decode ? decode(c._data) : c._data;
   const response = c._response = new HttpResponse();
   c._data = "";
   c._state = HANDLING;

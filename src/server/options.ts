@@ -6,6 +6,8 @@ import { find } from "../core/text";
 
 /** The numeric options: limits in bytes, timeouts in milliseconds. */
 export interface Tuning extends Limits {
+  /** Largest body held in request.data, in bytes (413). A handler that receives bodies itself (Handler.receive) sets its own. */
+  maxBody: number;
   /** Connections handled at once when `threads` is true. */
   maxConnections: number;
   /** Connections waiting for their turn; past this, new ones get 503. */

@@ -3,14 +3,23 @@
 // (src/espruino.ts, src/node.ts), never imported here.
 import { HttpRequest } from "../core/request";
 import { HttpResponse } from "../core/response";
-import { NetModule, NetServer, Socket } from "../core/types";
+import { BodySink, NetModule, NetServer, Socket } from "../core/types";
 import type { Wire } from "../core/serializer";
 import type { Connection } from "./connection";
 import { accept } from "./admission";
 import { Tuning, tuning } from "./options";
 
 /** `handler(request, response, ...args)`; it may return a Promise, and the response is sent when it settles. */
-export type Handler = (request: HttpRequest, response: HttpResponse, ...args: any[]) => unknown;
+export interface Handler {
+  (request: HttpRequest, response: HttpResponse, ...args: any[]): unknown;
+  /**
+   * Optional: asked once a request's head is in, before its body is read, with the body's declared length
+   * (-1 when there is none). Return a BodySink to take the body piece by piece as it arrives (it is then
+   * never held whole, and `maxBody` does not apply: request.data stays ""), a status code to refuse the
+   * request with, or undefined to have the body held in request.data as usual (up to `maxBody`).
+   */
+  receive?(request: HttpRequest, length: number): BodySink | number | undefined;
+}
 
 /** Everything after `port` and `handler`, as an alternative to the positional parameters. */
 export interface ServerOptions extends Partial<Tuning> {

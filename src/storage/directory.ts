@@ -25,6 +25,21 @@ export function directoryStorage(root: string): Storage {
       return undefined;
     }
   };
+  // Files being written in pieces: their temporary copy, open, and the size they will have.
+  const pieces: { [full: string]: { fd: number; size: number; temporary: string } } = Object.create(null);
+  const finishPieces = function (full: string): void {
+    const piece = pieces[full];
+    delete pieces[full];
+    fs.closeSync(piece.fd);
+    fs.renameSync(piece.temporary, full);
+  };
+  const dropPieces = function (full: string): void {
+    const piece = pieces[full];
+    if (!piece) return;
+    delete pieces[full];
+    fs.closeSync(piece.fd);
+    try { fs.unlinkSync(piece.temporary); } catch (error) { /* already gone */ }
+  };
   return {
     size: function (name) {
       const file = existing(name);
@@ -44,19 +59,41 @@ export function directoryStorage(root: string): Storage {
         fs.closeSync(fd);
       }
     },
-    write: function (name, data) {
+    write: function (name, data, offset, size) {
       const full = resolve(name);
       if (full === undefined) throw new Error("not a file name inside " + base + ": " + name);
-      fs.mkdirSync(path.dirname(full), { recursive: true });
       // Written beside and renamed over: a crash leaves the old file or the new one, never half of one.
-      // The temporary file is a dot-name, which staticResource never serves.
+      // The temporary file is a dot-name, which staticResource never serves. A file written in pieces
+      // (Storage's write(name, piece, 0, size), then write(name, piece, offset)) is renamed over once its
+      // last byte is in.
       const temporary = path.join(path.dirname(full), "." + path.basename(full) + ".tmp-" + process.pid);
-      fs.writeFileSync(temporary, Buffer.from(data, "latin1"));
+      const bytes = Buffer.from(data, "latin1");
+      if (offset) {
+        const piece = pieces[full];
+        if (!piece) throw new Error("a piece at offset " + offset + " of " + name + ", which is not being written");
+        fs.writeSync(piece.fd, bytes, 0, bytes.length, offset);
+        if (offset + bytes.length >= piece.size) finishPieces(full);
+        return;
+      }
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      dropPieces(full);
+      if (size !== undefined && size > bytes.length) {
+        const fd = fs.openSync(temporary, "w");
+        fs.writeSync(fd, bytes, 0, bytes.length, 0);
+        pieces[full] = { fd: fd, size: size, temporary: temporary };
+        return;
+      }
+      fs.writeFileSync(temporary, bytes);
       fs.renameSync(temporary, full);
+    },
+    getFree: function () {
+      const stats = fs.statfsSync(base);
+      return stats.bavail * stats.bsize;
     },
     erase: function (name) {
       const full = resolve(name);
       if (full !== undefined) {
+        dropPieces(full);
         try { fs.unlinkSync(full); } catch (error) { /* already gone */ }
       }
     },

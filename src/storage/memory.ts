@@ -12,7 +12,11 @@ export function memoryStorage(files?: { [name: string]: string }): Storage {
       const file = store[name];
       return offset === undefined ? file : file.substr(offset, length === undefined ? file.length : length);
     },
-    write: function (name, data) { if (name !== "__proto__") store[name] = data; },
+    write: function (name, data, offset) {
+      if (name === "__proto__") return;
+      // A piece: the first one (offset 0) starts the file, the rest land at their offsets.
+      store[name] = offset && has(name) ? store[name].substring(0, offset) + data : data;
+    },
     erase: function (name) { delete store[name]; },
   };
 }

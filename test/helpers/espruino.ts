@@ -18,6 +18,7 @@ export const LIBRARY: { [name: string]: string } = {
   "picohttp/auth": resolve(__dirname, "../../dist/picohttp-auth.js"),
   "picohttp/cors": resolve(__dirname, "../../dist/picohttp-cors.js"),
   "picohttp/events": resolve(__dirname, "../../dist/picohttp-events.js"),
+  "picohttp/upload": resolve(__dirname, "../../dist/picohttp-upload.js"),
 };
 
 export interface Interpreter {

@@ -7,7 +7,7 @@ import { parseTarget } from "../../src/core/url";
 import { fakeServer } from "../helpers/fake";
 import { HttpRequest, HttpResponse } from "../../src/node";
 
-const limits: Limits = { maxRequestLine: 512, maxHeaderBytes: 2048, maxHeaders: 24, maxBody: 4096 };
+const limits: Limits = { maxRequestLine: 512, maxHeaderBytes: 2048, maxHeaders: 24 };
 
 /** What the incremental reader does with pieces: feed them, each call told the length the last one saw. */
 function incremental(pieces: string[]): unknown {
@@ -81,7 +81,7 @@ test("the parser never throws and answers split input exactly as unsplit input",
 test("valid requests parse to their method, target and protocol", (t) => {
   fc.assert(fc.property(validRequest, (raw) => {
     const result = whole(raw) as any;
-    if (typeof result === "number") return result === 400 || result === 414 || result === 431 || result === 413;
+    if (typeof result === "number") return result === 400 || result === 414 || result === 431;
     return typeof result === "object" && raw.startsWith(result.method + " ") && raw.indexOf(result.protocol) > 0;
   }), { numRuns: 2000 });
   t.pass();

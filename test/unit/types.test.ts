@@ -16,8 +16,8 @@ const snippets = join(root, "test", "unit", "__types__");
 
 function missingBuild(): string | undefined {
   for (const file of ["node.d.ts", "espruino.d.ts", "espruino-static.d.ts", "espruino-store.d.ts", "espruino-router.d.ts",
-    "espruino-auth.d.ts", "espruino-cors.d.ts", "espruino-events.d.ts", "node-static.d.ts", "node-store.d.ts", "node-router.d.ts",
-    "node-auth.d.ts", "node-cors.d.ts", "node-events.d.ts", "testing.d.ts", "espruino-env.d.ts"]) {
+    "espruino-auth.d.ts", "espruino-cors.d.ts", "espruino-events.d.ts", "espruino-upload.d.ts", "node-static.d.ts", "node-store.d.ts", "node-router.d.ts",
+    "node-auth.d.ts", "node-cors.d.ts", "node-events.d.ts", "node-upload.d.ts", "testing.d.ts", "espruino-env.d.ts"]) {
     if (!existsSync(join(types, file))) return `dist/types/${file} is missing: run \`npm run build\` first (npm test does)`;
   }
   return undefined;
@@ -47,6 +47,7 @@ const nodeOptions: ts.CompilerOptions = {
     "picohttp/auth": [join(types, "node-auth.d.ts")],
     "picohttp/cors": [join(types, "node-cors.d.ts")],
     "picohttp/events": [join(types, "node-events.d.ts")],
+    "picohttp/upload": [join(types, "node-upload.d.ts")],
     "picohttp/testing": [join(types, "testing.d.ts")],
     "picohttp/espruino": [join(types, "espruino.d.ts")],
   },
@@ -66,6 +67,7 @@ const boardOptions: ts.CompilerOptions = {
     "picohttp/auth": [join(types, "espruino-auth.d.ts")],
     "picohttp/cors": [join(types, "espruino-cors.d.ts")],
     "picohttp/events": [join(types, "espruino-events.d.ts")],
+    "picohttp/upload": [join(types, "espruino-upload.d.ts")],
   },
 };
 
@@ -179,6 +181,19 @@ const connection: FakeConnection = net.connect(80);
 connection.sendInPieces("GET / HTTP/1.0\\r\\n\\r\\n", 3);
 const status: number = parseResponse("HTTP/1.0 200 OK\\r\\n\\r\\n").status;
 net.listeners; // error TS2339
+`,
+  "upload.ts": `
+import { HttpServer, Handler, BodySink, basic, router } from "picohttp";
+import { uploads } from "picohttp/upload";
+new HttpServer(80, basic(uploads(router([]), { path: "/www/", maxSize: 65536 })));
+// A handler of its own that takes bodies piece by piece.
+let total = 0;
+const sink: BodySink = { write: (piece: string) => { total += piece.length; }, end: () => undefined, abort: () => { total = 0; } };
+const counting: Handler = (request, response) => { response.data = { total }; };
+counting.receive = (request, length) => length > 1000000 ? 413 : request.method === "PUT" ? sink : undefined;
+new HttpServer(81, counting);
+counting.receive = () => "yes"; // error TS2322
+uploads(counting, { path: 1 }); // error TS2322
 `,
   "board-types-on-node.ts": `
 // The board declarations compile in a Node project too, and bring no Espruino globals with them.
@@ -437,17 +452,17 @@ test("each entry point declares what its build exports, and nothing internal", (
   const { node, board } = build();
   const core = ["HttpRequest", "HttpResponse", "HttpServer", "load", "save", "staticResource"];
   const routerTypes = ["BodyKind", "Route", "RouteHandler", "RoutedRequest"];
-  const coreTypes = ["BodyFunction", "BodyStream", "Handler", "JsonValue", "ResponseData", "ServerOptions", "ServerStats", "Tuning"];
+  const coreTypes = ["BodyFunction", "BodySink", "BodyStream", "Handler", "JsonValue", "ResponseData", "ServerOptions", "ServerStats", "Tuning"];
   const program = compile(nodeOptions, {
-    "entries.ts": ["node", "node-static", "node-store", "node-router", "node-auth", "node-cors", "node-events", "testing", "espruino", "espruino-static",
-      "espruino-store", "espruino-router", "espruino-auth", "espruino-cors", "espruino-events"]
+    "entries.ts": ["node", "node-static", "node-store", "node-router", "node-auth", "node-cors", "node-events", "node-upload", "testing", "espruino",
+      "espruino-static", "espruino-store", "espruino-router", "espruino-auth", "espruino-cors", "espruino-events", "espruino-upload"]
       .map((entry) => `import "${join(types, entry)}";`).join("\n"),
   });
   const declared = (entry: string) => declaredExports(program, entry);
 
   t.deepEqual(declared("node.d.ts"), {
-    values: [...core, "Channel", "basic", "cors", "directoryStorage", "hasPassword", "memoryStorage", "mimeType", "router", "setPassword", "useStorage"].sort(),
-    types: [...coreTypes, ...routerTypes, "ChannelOptions", "CorsOptions", "Storage"].sort(),
+    values: [...core, "Channel", "basic", "cors", "directoryStorage", "hasPassword", "memoryStorage", "mimeType", "router", "setPassword", "uploads", "useStorage"].sort(),
+    types: [...coreTypes, ...routerTypes, "ChannelOptions", "CorsOptions", "Storage", "UploadOptions"].sort(),
   });
   t.deepEqual(declared("node-auth.d.ts"), { values: ["basic", "hasPassword", "setPassword"], types: [] });
   t.deepEqual(declared("espruino-auth.d.ts"), { values: ["basic", "hasPassword", "setPassword"], types: [] });
@@ -455,6 +470,8 @@ test("each entry point declares what its build exports, and nothing internal", (
   t.deepEqual(declared("espruino-cors.d.ts"), { values: ["cors"], types: ["CorsOptions"] });
   t.deepEqual(declared("node-events.d.ts"), { values: ["Channel"], types: ["ChannelOptions"] });
   t.deepEqual(declared("espruino-events.d.ts"), { values: ["Channel"], types: ["ChannelOptions"] });
+  t.deepEqual(declared("node-upload.d.ts"), { values: ["uploads"], types: ["UploadOptions"] });
+  t.deepEqual(declared("espruino-upload.d.ts"), { values: ["uploads"], types: ["UploadOptions"] });
   t.deepEqual(declared("node-router.d.ts"), { values: ["router"], types: routerTypes });
   t.deepEqual(declared("espruino-router.d.ts"), { values: ["router"], types: routerTypes });
   t.deepEqual(declared("node-static.d.ts"), { values: ["mimeType", "staticResource", "useStorage"], types: [] });
@@ -475,6 +492,7 @@ test("each entry point declares what its build exports, and nothing internal", (
   t.deepEqual(runtime("auth.node.js"), declared("node-auth.d.ts").values);
   t.deepEqual(runtime("cors.node.js"), declared("node-cors.d.ts").values);
   t.deepEqual(runtime("events.node.js"), declared("node-events.d.ts").values);
+  t.deepEqual(runtime("upload.node.js"), declared("node-upload.d.ts").values);
   t.deepEqual(runtime("testing.js"), declared("testing.d.ts").values);
   t.deepEqual(bundleExports("picohttp.js"), [...core, "find", "findHeader", "jsonText", "parseTarget"].sort(), "the four for the feature modules");
   // "picohttp/espruino" may run on Node too (the same app, for development): all it declares is there.
@@ -485,6 +503,7 @@ test("each entry point declares what its build exports, and nothing internal", (
   t.deepEqual(bundleExports("picohttp-auth.js"), declared("espruino-auth.d.ts").values);
   t.deepEqual(bundleExports("picohttp-cors.js"), declared("espruino-cors.d.ts").values);
   t.deepEqual(bundleExports("picohttp-events.js"), declared("espruino-events.d.ts").values);
+  t.deepEqual(bundleExports("picohttp-upload.js"), declared("espruino-upload.d.ts").values);
 
   // No member or name starting with "_" in any declaration an entry point reads.
   const underscored: string[] = [];
@@ -517,6 +536,7 @@ test("every subpath resolves to its declarations under each module resolution an
       "picohttp": "node.d.ts", "picohttp/espruino": "espruino.d.ts", "picohttp/espruino-env": "espruino-env.d.ts",
       "picohttp/static": "node-static.d.ts", "picohttp/store": "node-store.d.ts", "picohttp/testing": "testing.d.ts",
       "picohttp/router": "node-router.d.ts", "picohttp/auth": "node-auth.d.ts", "picohttp/cors": "node-cors.d.ts", "picohttp/events": "node-events.d.ts",
+      "picohttp/upload": "node-upload.d.ts",
     };
     const kinds: [string, ts.CompilerOptions][] = [
       ["node10 (module: commonjs)", { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }],
