@@ -4,7 +4,7 @@
 // are held on it (its lock count saturates; see ../shared/PLATFORM.md), and each method frame locks
 // `this` twice, while an object passed as an argument is not locked at all. So call chains here may
 // be as deep as they need, and the connection is still freed.
-import { RequestHead, parseRequest } from "../core/parser";
+import { parseRequest } from "../core/parser";
 import { parseTarget } from "../core/url";
 import { HttpRequest } from "../core/request";
 import { BodyStream, HttpResponse } from "../core/response";
@@ -27,8 +27,8 @@ export interface Connection {
   _data: string;
   /** The request's length at the last parse; then how much of the response body has been sent. */
   _at: number;
-  /** The parsed head, then (while the handler runs) the request it was given. */
-  _request: RequestHead | HttpRequest | undefined;
+  /** The request, made once its head is in (its body is added before the handler runs). */
+  _request: HttpRequest | undefined;
   _response: HttpResponse | undefined;
   _stream: BodyStream | undefined;
   /** The request body's Content-Length while it is read, then the response's; or -1. */
@@ -86,13 +86,14 @@ function receive(c: Connection, chunk: string): void {
     c._at = c._data.length;
     if (!parsed) return;
     if (typeof parsed === "number") return fail(c, parsed);
-    c._request = parsed;
     const length = c._length = parsed.contentLength;
     c._data = length > 0 ? c._data.substring(parsed.size) : "";
     c._at = 0;
+    // The request the handler will get, made now for its receive to see; the body is added once in.
+    const target = parseTarget(parsed.target, server._platform.decode);
+    const request = c._request = new HttpRequest(parsed.method, target.path, target.query, parsed.protocol, parsed.headers, "");
     const receiver = server.handler.receive;
     if (receiver) {
-      const request = c._request = requestFrom(parsed, server._platform.decode);
       let sink;
       try {
         sink = receiver(request, length);
@@ -153,12 +154,6 @@ function receive(c: Connection, chunk: string): void {
   admit(server, c);
 }
 
-/** The request a handler sees, without its body yet. */
-function requestFrom(head: RequestHead, decode: ((bytes: string) => string) | undefined): HttpRequest {
-  const target = parseTarget(head.target, decode);
-  return new HttpRequest(head.method, target.path, target.query, head.protocol, head.headers, "");
-}
-
 /** Runs the handler on the complete request. */
 export function handle(c: Connection): void {
   if (c._state !== READY) return; // the client went away while it waited its turn
@@ -177,9 +172,7 @@ export function handle(c: Connection): void {
     if (freeMemory(false) < needed && freeMemory(true) < needed) return fail(c, 503);
   }
   const decode = platform.decode;
-  const head = c._request as RequestHead | HttpRequest;
-  // Made already when the handler's receive was asked about the body.
-  const request = c._request = head instanceof HttpRequest ? head : requestFrom(head, decode);
+  const request = c._request as HttpRequest;
   if (c._data) request.data = decode ? decode(c._data) : c._data;
   const response = c._response = new HttpResponse();
   c._data = "";

@@ -38,25 +38,12 @@ export function handlerFailed(c: Connection, error: any): void {
   fail(c, 500);
 }
 
-/** Tells a sink still taking a body that it will not be complete. */
-function dropSink(c: Connection): void {
-  const sink = c._sink;
-  if (!sink) return;
-  c._sink = undefined;
-  try {
-    sink.abort();
-  } catch (error) {
-    report(c._server, error);
-  }
-}
-
 /** Answers with a bare status (an error the client or the server caused) and closes. */
 export function fail(c: Connection, status: number): void {
   const server = c._server;
   if (status === 408 || (status === 503 && c._state === HANDLING)) server.stats.timedOut++;
   server.stats.responses[Math.floor(status / 100)]++;
   c._state = WRITING;
-  dropSink(c);
   const stream = c._stream;
   c._stream = c._request = c._response = undefined;
   if (stream && stream.close) stream.close();
@@ -142,13 +129,21 @@ export function write(c: Connection, head: string): void {
 export function finish(c: Connection, drop: boolean | undefined): void {
   if (c._state === CLOSED) return;
   c._state = CLOSED;
-  dropSink(c);
   const stream = c._stream;
-  c._stream = c._request = c._response = undefined;
+  const sink = c._sink;
+  c._stream = c._sink = c._request = c._response = undefined;
   if (stream && stream.close) stream.close();
   c._data = "";
   const socket: any = c._socket;
   const server = c._server;
+  // A body still arriving will never be complete (the answer, if any, is on its way: say a 408).
+  if (sink) {
+    try {
+      sink.abort();
+    } catch (error) {
+      report(server, error);
+    }
+  }
   // The socket no longer keeps the connection alive: on Espruino some sockets are never reported closed.
   socket._connection = undefined;
   if (drop !== undefined) {
