@@ -24,6 +24,8 @@ export interface UploadOptions {
   path?: string;
   /** The largest file accepted, in bytes (default: whatever free Storage allows). */
   maxSize?: number;
+  /** Where the files go, as staticResource's staticBase (default: where staticResource looks with none: "www" on a board). */
+  staticBase?: string;
 }
 
 /** What a file costs in Storage beyond its bytes (a board's file header is 32 bytes), with some room. */
@@ -48,9 +50,9 @@ function withLine(manifest: string, name: string, line: string): string {
 }
 
 /** Records in the manifest, if there is one, that `name` changed: a new ETag (or no line when it is gone). */
-function updateManifest(files: Files, name: string, size: number, removed: boolean): void {
+function updateManifest(files: Files, base: string, name: string, size: number, removed: boolean): void {
   const storage = files.storage;
-  const manifestName = (files.base ? files.base + "/" : "") + MANIFEST;
+  const manifestName = base + MANIFEST;
   const old = storage.read(manifestName);
   if (old === undefined) return; // without one, staticResource needs no ETag and looks for .gz itself
   const manifest = String(old);
@@ -82,13 +84,15 @@ export function uploadsWith(platform: UploadPlatform, handler: Handler, options?
   prefix.shift();
   if (prefix[prefix.length - 1] === "") prefix.pop();
   const files = platform.files;
+  const base = settings.staticBase !== undefined ? settings.staticBase : files.base;
+  const folder = !base || base.charAt(base.length - 1) === "/" ? base : base + "/";
   // One upload at a time: two writing the same file would mix their pieces.
   let writing = "";
   const uploads: Handler = function (request: HttpRequest, response: HttpResponse): unknown {
     const name = uploadName(request, prefix);
     if (name === undefined) return handler.apply(undefined, arguments as any);
     const storage = files.storage;
-    const full = (files.base ? files.base + "/" : "") + name;
+    const full = folder + name;
     const uploaded = (request as any)._uploaded;
     if (!name || full.length > files.maxNameLength) {
       response.status = 400;
@@ -102,7 +106,7 @@ export function uploadsWith(platform: UploadPlatform, handler: Handler, options?
       } else {
         storage.erase(full);
         storage.erase(full + ".gz");
-        updateManifest(files, name, 0, true);
+        updateManifest(files, folder, name, 0, true);
         response.status = 204;
       }
     } else {
@@ -119,7 +123,7 @@ export function uploadsWith(platform: UploadPlatform, handler: Handler, options?
     // Refused before a byte is read: a name never published, or one Storage would truncate into another's.
     if (!name) return 403;
     const storage = files.storage;
-    const full = (files.base ? files.base + "/" : "") + name;
+    const full = folder + name;
     if (full.length > files.maxNameLength) return 414;
     if (length < 0) return 411;
     // Storage cannot hold an empty file.
@@ -141,7 +145,7 @@ export function uploadsWith(platform: UploadPlatform, handler: Handler, options?
       end: function () {
         writing = "";
         storage.erase(full + ".gz");
-        updateManifest(files, name, length, false);
+        updateManifest(files, folder, name, length, false);
         (request as any)._uploaded = length;
       },
       abort: function () {

@@ -3,10 +3,16 @@
 // Node (against a simulated device). Espruino hoists nothing: everything is defined before it is used.
 //
 //   GET  /api/state           the device's state: outputs, reading, temperature, uptime, memory
-//   POST /api/output/<n>      toggles output n
-//   PUT  /api/output/<n>      sets output n: body {"on":true} or {"on":false}
+//   GET  /api/events          the same state, pushed as server-sent events whenever it changes
+//   GET  /api/outputs/<n>     output n: {"id", "label", "on"}
+//   PUT  /api/outputs/<n>     sets output n: body {"on":true} or {"on":false}; kept across a restart
 //   GET  /api/settings        {"name": ..., "labels": [...]}
 //   PUT  /api/settings        changes and saves them (Storage on a board, a file on Node)
+//   PUT  /api/password        {"password": ...}: from then on settings, the password and uploads need it
+//   PUT  /files/<name>        replaces a web file (www/<name>); DELETE removes one
+//
+// The modules it uses beyond the core: picohttp/router and picohttp/auth at start, picohttp/events and
+// picohttp/upload on first use (on a small board each costs memory only once it is needed).
 var isNode = typeof process !== "undefined" && !!process.versions && !!process.versions.node;
 
 // On Node, node-device.js simulates the device and says where the page and the settings are. (Its name
@@ -42,7 +48,8 @@ if (!device) {
         digitalWrite(pins[n], states[n] !== inverted[n] ? 1 : 0);
       },
       read: function () {
-        var memory = process.memory(false);
+        // After a garbage collection (process.memory()'s default): what is really free.
+        var memory = process.memory();
         var temperature = typeof E.getTemperature === "function" ? E.getTemperature() : NaN;
         var analog = NaN;
         if (esp8266) analog = analogRead(A0);
@@ -59,6 +66,7 @@ if (!device) {
 }
 
 var SETTINGS = "control.json";
+var OUTPUTS = "control.outputs.json";
 var settings = picohttp.load(SETTINGS, null);
 
 function defaultLabel(n) {
@@ -77,11 +85,21 @@ function cleanSettings(value) {
 }
 settings = cleanSettings(settings);
 
+// Outputs come back as they were before a restart (saved at each change).
+(function () {
+  var saved = picohttp.load(OUTPUTS, []);
+  for (var n = 0; n < device.outputs; n++) device.setOutput(n, saved instanceof Array && saved[n] === true);
+})();
+
+function output(n) {
+  return { id: n, label: settings.labels[n], on: device.getOutput(n) };
+}
+
 function state() {
   var reading = device.read();
   var outputs = [];
   var n;
-  for (n = 0; n < device.outputs; n++) outputs.push({ id: n, label: settings.labels[n], on: device.getOutput(n) });
+  for (n = 0; n < device.outputs; n++) outputs.push(output(n));
   return {
     name: settings.name,
     board: device.board,
@@ -93,68 +111,106 @@ function state() {
   };
 }
 
+// Live state: the events module is loaded when the first page subscribes. While anyone listens the
+// state goes out when it changes and every 5 s (uptime, temperature); a page that cannot subscribe
+// (two already do) polls /api/state instead.
+var live;
+var ticker;
+function publish() {
+  if (!live) return;
+  if (!live.subscribers.length) {
+    clearInterval(ticker);
+    ticker = undefined;
+    return;
+  }
+  live.send(state());
+}
+function subscribe(request, response) {
+  if (!live) live = new (require("picohttp/events").Channel)({ max: 2 });
+  live.subscribe(request, response);
+  if (response.status === 200) {
+    // The page gets the state at once rather than 5 s later.
+    setTimeout(publish, 0);
+    if (!ticker) ticker = setInterval(publish, 5000);
+  }
+}
+
 function sendJSON(response, status, value) {
   response.status = status;
-  response.headers["Content-Type"] = "application/json";
   response.headers["Cache-Control"] = "no-store";
-  response.data = JSON.stringify(value);
+  response.data = value;
 }
 
-function parseBody(request) {
-  try {
-    return JSON.parse(request.data);
-  } catch (error) {
-    return undefined;
-  }
-}
-
-function outputIndex(text) {
+function outputIndex(request, response) {
+  var text = request.params.id;
   var n = parseInt(text, 10);
-  return String(n) === text && n >= 0 && n < device.outputs ? n : -1;
+  if (String(n) === text && n >= 0 && n < device.outputs) return n;
+  sendJSON(response, 404, { error: "no such output" });
+  return -1;
 }
 
-function api(request, response) {
-  var what = request.path[1];
-  var method = request.method;
-  var body;
-  if (what === "state" && request.path.length === 2) {
-    if (method !== "GET") return sendJSON(response, 405, { error: "use GET" });
-    return sendJSON(response, 200, state());
-  }
-  if (what === "output" && request.path.length === 3) {
-    var n = outputIndex(request.path[2]);
-    if (n < 0) return sendJSON(response, 404, { error: "no such output" });
-    if (method === "POST") {
-      device.setOutput(n, !device.getOutput(n));
-    } else if (method === "PUT") {
-      body = parseBody(request);
-      if (!body || typeof body.on !== "boolean") return sendJSON(response, 400, { error: "send {\"on\":true|false}" });
-      device.setOutput(n, body.on);
-    } else if (method !== "GET") {
-      return sendJSON(response, 405, { error: "use GET, POST or PUT" });
+var auth = require("picohttp/auth");
+var routes = [
+  ["GET", "/api/state", function (request, response) { sendJSON(response, 200, state()); }],
+  ["GET", "/api/events", subscribe],
+  ["GET", "/api/outputs/:id", function (request, response) {
+    var n = outputIndex(request, response);
+    if (n >= 0) sendJSON(response, 200, output(n));
+  }],
+  ["PUT", "/api/outputs/:id", function (request, response) {
+    var n = outputIndex(request, response);
+    if (n < 0) return;
+    // A state, not a toggle: sending the same request twice (a double click) leaves it as asked.
+    if (!request.body || typeof request.body.on !== "boolean") return sendJSON(response, 400, { error: "send {\"on\":true|false}" });
+    if (device.getOutput(n) !== request.body.on) {
+      device.setOutput(n, request.body.on);
+      var outputs = [];
+      for (var i = 0; i < device.outputs; i++) outputs.push(device.getOutput(i));
+      picohttp.save(OUTPUTS, outputs);
+      publish();
     }
-    return sendJSON(response, 200, { id: n, label: settings.labels[n], on: device.getOutput(n) });
-  }
-  if (what === "settings" && request.path.length === 2) {
-    if (method === "PUT") {
-      body = parseBody(request);
-      if (!body || typeof body !== "object") return sendJSON(response, 400, { error: "send a JSON object" });
-      if (body.name === undefined) body.name = settings.name;
-      if (body.labels === undefined) body.labels = settings.labels;
-      settings = cleanSettings(body);
-      picohttp.save(SETTINGS, settings);
-    } else if (method !== "GET") {
-      return sendJSON(response, 405, { error: "use GET or PUT" });
-    }
-    return sendJSON(response, 200, settings);
-  }
-  sendJSON(response, 404, { error: "no such API" });
-}
-
-function handler(request, response) {
-  if (request.path[0] === "api") return api(request, response);
+    sendJSON(response, 200, output(n));
+  }, "json"],
+  ["GET", "/api/settings", function (request, response) { sendJSON(response, 200, settings); }],
+  ["PUT", "/api/settings", function (request, response) {
+    var body = request.body;
+    if (!body || typeof body !== "object" || body instanceof Array) return sendJSON(response, 400, { error: "send a JSON object" });
+    settings = cleanSettings({ name: body.name === undefined ? settings.name : body.name,
+      labels: body.labels === undefined ? settings.labels : body.labels });
+    picohttp.save(SETTINGS, settings);
+    publish();
+    sendJSON(response, 200, settings);
+  }, "json"],
+  ["PUT", "/api/password", function (request, response) {
+    var password = request.body && request.body.password;
+    if (typeof password !== "string" || password.length > 64) return sendJSON(response, 400, { error: "send {\"password\": \"...\"} (\"\" for none)" });
+    auth.setPassword("admin", password);
+    sendJSON(response, 200, { password: auth.hasPassword() });
+  }, "json"],
+  ["GET", "/api/*", function (request, response) { sendJSON(response, 404, { error: "no such API" }); }]
+];
+var routed = require("picohttp/router").router(routes, function (request, response) {
   picohttp.staticResource(request, response, "www");
-}
+});
 
-var server = new picohttp.HttpServer(PORT, handler, serverOptions);
+// Uploads of web files (PUT /files/<name>): the module is loaded on the first one.
+var uploads;
+function files() {
+  if (!uploads) uploads = require("picohttp/upload").uploads(routed, { path: "/files/", staticBase: "www" });
+  return uploads;
+}
+function handler(request, response) {
+  return request.path[0] === "files" ? files()(request, response) : routed(request, response);
+}
+handler.receive = function (request, length) {
+  return request.path[0] === "files" ? files().receive(request, length) : undefined;
+};
+
+// Once the owner sets a password (user "admin"), changing settings, the password or the web files needs
+// it; reading the state and switching outputs do not.
+function needsPassword(request) {
+  var path = request.path;
+  return request.method !== "GET" && request.method !== "HEAD" && !(path[0] === "api" && path[1] === "outputs");
+}
+var server = new picohttp.HttpServer(PORT, auth.basic(handler, "picohttp device", needsPassword), serverOptions);
 console.log("control: open http://" + (isNode ? "localhost" : "<board address>") + ":" + PORT + "/");

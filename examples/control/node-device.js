@@ -7,14 +7,17 @@ var picohttp = require("picohttp");
 
 var www = picohttp.directoryStorage(__dirname);
 var data = picohttp.directoryStorage(process.env.CONTROL_DATA || path.join(__dirname, "..", "..", ".local", "control"));
+// Everything written (settings, outputs, the password, uploaded web files) goes to the data folder, and
+// is read from there first: an uploaded www/index.html replaces this folder's, which stays untouched.
 function pick(name) {
-  return name.indexOf("www/") === 0 ? www : data;
+  return name.indexOf("www/") === 0 && data.size(name) === undefined ? www : data;
 }
 exports.storage = {
   size: function (name) { return pick(name).size(name); },
   read: function (name, offset, length) { return pick(name).read(name, offset, length); },
-  write: function (name, bytes) { data.write(name, bytes); },
-  erase: function (name) { data.erase(name); }
+  write: function (name, bytes, offset, size) { data.write(name, bytes, offset, size); },
+  erase: function (name) { data.erase(name); },
+  getFree: function () { return data.getFree(); }
 };
 
 var started = Date.now();

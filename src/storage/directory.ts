@@ -87,7 +87,10 @@ export function directoryStorage(root: string): Storage {
       fs.renameSync(temporary, full);
     },
     getFree: function () {
-      const stats = fs.statfsSync(base);
+      // The root may not exist yet (it is made at the first write): its nearest existing folder says.
+      let folder = base;
+      while (!fs.existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+      const stats = fs.statfsSync(folder);
       return stats.bavail * stats.bsize;
     },
     erase: function (name) {

@@ -1,7 +1,7 @@
 // The browser side of the control-page tests: Debian's chromium through playwright-core, and the checks
 // both the Node test (test/control.test.ts) and the interpreter test (test/flash.espruino.test.ts) run.
 import { ExecutionContext } from "ava";
-import { existsSync, mkdtempSync } from "fs";
+import { existsSync, mkdtempSync, rmSync } from "fs";
 import * as net from "net";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -22,9 +22,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function launchBrowser(): Promise<{ context: BrowserContext; profile: string }> {
+/** Chromium in a fresh profile; with `httpCredentials` it answers a Basic challenge as a user would at the prompt. */
+export async function launchBrowser(httpCredentials?: { username: string; password: string }): Promise<{ context: BrowserContext; profile: string }> {
   const profile = mkdtempSync(join(tmpdir(), "picohttp-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
+    httpCredentials,
     executablePath: CHROMIUM,
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,9 +42,14 @@ export async function getJSON(port: number, path: string): Promise<any> {
   return JSON.parse(reply.text);
 }
 
+const ADMIN = "Basic " + Buffer.from("admin:s3cret").toString("base64");
+
 /**
- * The browser checks, against a control app at `url`: the page shows the state the API gives, a click
- * switches output 0 (on the page and in the API), saved settings come back after a reload.
+ * The browser checks, against a control app at `url`: the page shows the state the API gives and gets it
+ * live (server-sent events); a click sets output 0, pending until the device confirms; a change from a
+ * second client shows on both pages at once; saved settings come back after a reload; a password set
+ * from the page guards the settings; a file uploaded from the web files page is served. Leaves output 0
+ * on, no password, and the settings `name` / "Heater".
  */
 export async function checkControlPage(t: ExecutionContext, page: Page, url: string, port: number, name: string): Promise<void> {
   await page.goto(url, { waitUntil: "load", timeout: 30000 });
@@ -59,14 +66,41 @@ export async function checkControlPage(t: ExecutionContext, page: Page, url: str
   t.regex((await page.textContent("#uptime"))!, /^(\d+[dhm] )*\d+s$/);
   const temperature = (await page.textContent("#temperature"))!;
   t.true(before.temperature === null ? temperature === "n/a" : temperature.endsWith("\u00b0C"), temperature);
+  await page.waitForFunction(() => document.getElementById("live")!.textContent === "live", undefined, { timeout: 15000 });
+  t.is(await page.getAttribute("body", "class"), "");
 
+  // A click asks for a state; the button is pending (disabled) until the device's answer.
+  await page.evaluate(() => {
+    const button = document.querySelector('#outputs button[data-output="0"]') as HTMLButtonElement;
+    (window as any).seenPending = false;
+    new MutationObserver(() => { if (button.disabled) (window as any).seenPending = true; }).observe(button, { attributes: true });
+  });
   await toggle.click();
   await page.waitForFunction(() => document.querySelector('#outputs button[data-output="0"]')!.textContent === "On",
     undefined, { timeout: 10000 });
+  t.true(await page.evaluate(() => (window as any).seenPending), "the button was pending until the device answered");
   t.is(await toggle.getAttribute("aria-pressed"), "true");
+  t.false(await toggle.isDisabled());
   const after = await getJSON(port, "/api/state");
   t.true(after.outputs[0].on);
   t.false(after.outputs[1].on);
+
+  // Another client switches output 1: this page and a second one show it without polling (well within 5 s).
+  const second = await page.context().newPage();
+  await second.goto(url, { waitUntil: "load", timeout: 30000 });
+  await second.waitForFunction(() => document.getElementById("live")!.textContent === "live", undefined, { timeout: 15000 });
+  const switched = Date.now();
+  const reply = await httpRequest(port, "/api/outputs/1", { method: "PUT", body: '{"on":true}', headers: { "Content-Type": "application/json" } });
+  t.is(reply.status, 200, reply.text);
+  for (const p of [page, second]) {
+    await p.waitForFunction(() => document.querySelector('#outputs button[data-output="1"]')!.textContent === "On",
+      undefined, { timeout: 4000 });
+  }
+  t.true(Date.now() - switched < 4000);
+  await second.close();
+  t.is((await httpRequest(port, "/api/outputs/1", { method: "PUT", body: '{"on":false}', headers: { "Content-Type": "application/json" } })).status, 200);
+  await page.waitForFunction(() => document.querySelector('#outputs button[data-output="1"]')!.textContent === "Off",
+    undefined, { timeout: 10000 });
 
   await page.fill("#device-name", name);
   await page.fill('#labels input[data-output="0"]', "Heater");
@@ -83,4 +117,57 @@ export async function checkControlPage(t: ExecutionContext, page: Page, url: str
   t.is(await page.textContent("#outputs li:first-child span"), "Heater");
   t.is(await toggle.textContent(), "On");
   t.is(await page.title(), name);
+
+  // A password set from the page: settings then need it (the page says so), switching outputs does not.
+  await page.fill("#password", "s3cret");
+  await page.click('#settings button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById("status")!.textContent === "Settings and password saved",
+    undefined, { timeout: 10000 });
+  const json = { "Content-Type": "application/json" };
+  const locked = await httpRequest(port, "/api/settings", { method: "PUT", body: '{"name":"x"}', headers: json });
+  t.is(locked.status, 401);
+  t.regex(String(locked.headers["www-authenticate"]), /^Basic realm="picohttp device"/);
+  // The owner, who knows the password (given at the browser's prompt), still can.
+  const owner = await launchBrowser({ username: "admin", password: "s3cret" });
+  try {
+    const ownPage = await owner.context.newPage();
+    await ownPage.goto(url, { waitUntil: "load", timeout: 30000 });
+    await ownPage.waitForFunction((expected) => document.getElementById("name")!.textContent === expected, name, { timeout: 15000 });
+    await ownPage.fill("#device-name", name + " 2");
+    await ownPage.click('#settings button[type="submit"]');
+    await ownPage.waitForFunction(() => document.getElementById("status")!.textContent === "Settings saved", undefined, { timeout: 10000 });
+    t.is((await getJSON(port, "/api/settings")).name, name + " 2");
+    await ownPage.fill("#device-name", name);
+    await ownPage.click('#settings button[type="submit"]');
+    await ownPage.waitForFunction(() => document.getElementById("status")!.textContent === "Settings saved", undefined, { timeout: 10000 });
+  } finally {
+    await owner.context.close();
+    rmSync(owner.profile, { recursive: true, force: true });
+  }
+  t.is((await httpRequest(port, "/api/outputs/1", { method: "PUT", body: '{"on":false}', headers: json })).status, 200);
+  t.is((await httpRequest(port, "/files/x.txt", { method: "PUT", body: "x" })).status, 401);
+  t.is((await httpRequest(port, "/api/password", { method: "PUT", body: '{"password":""}', headers: { ...json, Authorization: ADMIN } })).status, 200);
+  t.deepEqual(await getJSON(port, "/api/settings"), { name, labels: ["Heater", before.outputs[1].label] });
+
+  // The web files page: a file chosen in the browser goes to the device's flash and is served from there.
+  await page.click('a[href="files.html"]');
+  await page.waitForSelector("#files");
+  const content = "uploaded from the browser " + Date.now() + "\n" + "0123456789".repeat(300);
+  await page.setInputFiles("#files", { name: "note.txt", mimeType: "text/plain", buffer: Buffer.from(content) });
+  await page.click('#upload button[type="submit"]');
+  await page.waitForSelector("#results li.done", { timeout: 20000 });
+  t.is(await page.textContent("#results li"), `note.txt: saved (${content.length} bytes)`);
+  const served = await httpRequest(port, "/note.txt");
+  t.is(served.status, 200);
+  t.is(served.text, content);
+  t.is((await httpRequest(port, "/files/note.txt", { method: "DELETE" })).status, 204);
+  t.is((await httpRequest(port, "/note.txt")).status, 404);
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForFunction(() => document.getElementById("live")!.textContent === "live", undefined, { timeout: 15000 });
+}
+
+/** Once the device goes away, the page says it is offline. */
+export async function checkOffline(t: ExecutionContext, page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.className === "offline", undefined, { timeout: 20000 });
+  t.true(await page.isVisible("#offline"));
 }

@@ -1,12 +1,20 @@
-// The control page: reads /api/state and /api/settings, switches outputs, saves settings.
+// The control page: live state over server-sent events (polling /api/state when they are not to be had),
+// outputs set (not toggled) with a pending state until the device confirms, settings and a password.
 (function () {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var labelsShown = -1;
+  var pending = {};
+  var events = null;
+  var ticks = 0;
 
   function status(text, error) {
     $("status").textContent = text;
     $("status").className = error ? "error" : "";
+  }
+
+  function online(yes) {
+    document.body.className = yes ? "" : "offline";
   }
 
   function call(method, url, body) {
@@ -16,8 +24,15 @@
       init.headers = { "Content-Type": "application/json" };
     }
     return fetch(url, init).then(function (response) {
-      if (!response.ok) throw new Error(method + " " + url + ": " + response.status);
+      online(true);
+      if (!response.ok) {
+        return response.json().then(function (answer) { throw new Error(answer.error || response.status); },
+          function () { throw new Error(method + " " + url + ": " + response.status); });
+      }
       return response.json();
+    }, function (error) {
+      online(false);
+      throw error;
     });
   }
 
@@ -29,10 +44,11 @@
 
   function showOutput(output) {
     var button = document.querySelector('#outputs button[data-output="' + output.id + '"]');
-    if (!button) return;
+    if (!button || pending[output.id]) return;
     button.textContent = output.on ? "On" : "Off";
     button.className = "toggle" + (output.on ? " on" : "");
     button.setAttribute("aria-pressed", String(output.on));
+    button.disabled = false;
     button.previousSibling.textContent = output.label;
   }
 
@@ -48,7 +64,7 @@
         var label = document.createElement("span");
         var button = document.createElement("button");
         button.setAttribute("data-output", output.id);
-        button.onclick = function () { toggle(output.id); };
+        button.onclick = function () { set(output.id, button.getAttribute("aria-pressed") !== "true"); };
         item.appendChild(label);
         item.appendChild(button);
         list.appendChild(item);
@@ -71,7 +87,6 @@
       settings.labels.forEach(function (label, n) {
         var row = document.createElement("label");
         var input = document.createElement("input");
-        input.className = "label";
         input.setAttribute("data-output", n);
         input.maxLength = 24;
         row.appendChild(document.createTextNode("Output " + (n + 1) + " label "));
@@ -86,17 +101,48 @@
   }
 
   function refresh() {
-    return call("GET", "/api/state").then(function (state) {
-      showState(state);
-      status("Updated " + new Date().toLocaleTimeString());
-    }, function (error) { status(error.message, true); });
+    return call("GET", "/api/state").then(showState, function (error) { status(error.message, true); });
   }
 
-  function toggle(n) {
-    call("POST", "/api/output/" + n).then(function (output) {
+  // The device pushes its state; if it cannot (no EventSource, or its subscribers are all taken), poll.
+  function listen() {
+    if (!window.EventSource) return;
+    events = new EventSource("/api/events");
+    events.onmessage = function (message) {
+      online(true);
+      $("live").textContent = "live";
+      showState(JSON.parse(message.data));
+    };
+    events.onerror = function () {
+      $("live").textContent = "every 5 s";
+      // CLOSED: refused (503); CONNECTING: the browser tries again by itself, and polling tells if the device is gone.
+      if (events.readyState === 2) events = null;
+    };
+  }
+
+  setInterval(function () {
+    ticks++;
+    if (!events && ticks % 6 === 0) listen();
+    if (!events || events.readyState !== 1) refresh();
+  }, 5000);
+
+  function set(n, on) {
+    var button = document.querySelector('#outputs button[data-output="' + n + '"]');
+    if (pending[n]) return;
+    pending[n] = true;
+    button.disabled = true;
+    button.className = "toggle pending";
+    button.textContent = on ? "On\u2026" : "Off\u2026";
+    call("PUT", "/api/outputs/" + n, { on: on }).then(function (output) {
+      pending[n] = false;
       showOutput(output);
       status(output.label + " switched " + (output.on ? "on" : "off"));
-    }, function (error) { status(error.message, true); });
+    }, function (error) {
+      pending[n] = false;
+      button.disabled = false;
+      status(error.message, true);
+      refresh();
+    });
   }
 
   $("settings").onsubmit = function (event) {
@@ -104,14 +150,18 @@
     var labels = [];
     var inputs = document.querySelectorAll("#labels input");
     for (var i = 0; i < inputs.length; i++) labels.push(inputs[i].value);
+    var password = $("password").value;
     call("PUT", "/api/settings", { name: $("device-name").value, labels: labels }).then(function (settings) {
       showSettings(settings);
+      return password ? call("PUT", "/api/password", { password: password }) : undefined;
+    }).then(function () {
+      $("password").value = "";
+      status(password ? "Settings and password saved" : "Settings saved");
       return refresh();
-    }).then(function () { status("Settings saved"); }, function (error) { status(error.message, true); });
+    }).catch(function (error) { status(error.message, true); });
   };
 
-  call("GET", "/api/settings").then(showSettings).then(refresh).catch(function (error) {
+  call("GET", "/api/settings").then(showSettings).then(refresh).then(listen).catch(function (error) {
     status(error.message, true);
   });
-  setInterval(refresh, 5000);
 })();
