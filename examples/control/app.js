@@ -11,8 +11,9 @@
 //   PUT  /api/password        {"password": ...}: from then on settings, the password and uploads need it
 //   PUT  /files/<name>        replaces a web file (www/<name>); DELETE removes one
 //
-// The modules it uses beyond the core: picohttp/router and picohttp/auth at start, picohttp/events and
-// picohttp/upload on first use (on a small board each costs memory only once it is needed).
+// The modules it uses beyond the core, each loaded on first use (on a small board a module costs memory
+// only once it is needed): picohttp/events for the live state, picohttp/auth once something is to be
+// changed, picohttp/upload for web files.
 var isNode = typeof process !== "undefined" && !!process.versions && !!process.versions.node;
 
 // On Node, node-device.js simulates the device and says where the page and the settings are. (Its name
@@ -107,13 +108,19 @@ function state() {
     temperature: reading.temperature,
     analog: reading.analog,
     uptime: reading.uptime,
-    memory: reading.memory
+    memory: reading.memory,
+    live: LISTENERS > 0
   };
 }
 
 // Live state: the events module is loaded when the first page subscribes. While anyone listens the
 // state goes out when it changes and every 5 s (uptime, temperature); a page that cannot subscribe
-// (two already do) polls /api/state instead.
+// (the channel is full, or the board has no room for it) polls /api/state instead.
+// Each page listening holds a connection open: on the 1600-variable heap the events module and one
+// listener hold some 170 variables, and a request from Chromium (some 16 header fields) some 250 while it
+// is handled: with both, a settings change was refused with 503 (measured). So a heap that small
+// (an ESP8266's) keeps no listener, and its pages poll; a larger one keeps two.
+var LISTENERS = isNode || process.memory().total > 2000 ? 2 : 0;
 var live;
 var ticker;
 function publish() {
@@ -126,7 +133,8 @@ function publish() {
   live.send(state());
 }
 function subscribe(request, response) {
-  if (!live) live = new (require("picohttp/events").Channel)({ max: 2 });
+  if (!LISTENERS) return sendJSON(response, 503, { error: "no live updates on this board: poll /api/state" });
+  if (!live) live = new (require("picohttp/events").Channel)({ max: LISTENERS });
   live.subscribe(request, response);
   if (response.status === 200) {
     // The page gets the state at once rather than 5 s later.
@@ -141,57 +149,89 @@ function sendJSON(response, status, value) {
   response.data = value;
 }
 
-function outputIndex(request, response) {
-  var text = request.params.id;
-  var n = parseInt(text, 10);
-  if (String(n) === text && n >= 0 && n < device.outputs) return n;
-  sendJSON(response, 404, { error: "no such output" });
-  return -1;
+function notAllowed(response, allowed) {
+  response.headers.Allow = allowed;
+  sendJSON(response, 405, { error: "use " + allowed });
 }
 
-var auth = require("picohttp/auth");
-var routes = [
-  ["GET", "/api/state", function (request, response) { sendJSON(response, 200, state()); }],
-  ["GET", "/api/events", subscribe],
-  ["GET", "/api/outputs/:id", function (request, response) {
-    var n = outputIndex(request, response);
-    if (n >= 0) sendJSON(response, 200, output(n));
-  }],
-  ["PUT", "/api/outputs/:id", function (request, response) {
-    var n = outputIndex(request, response);
-    if (n < 0) return;
+// The body as JSON; or undefined, the response filled in (415 for another type, 400 for what is not JSON).
+function jsonBody(request, response) {
+  var type = String(request.header("Content-Type") || "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") return sendJSON(response, 415, { error: "send application/json" });
+  try {
+    return JSON.parse(request.data);
+  } catch (error) {
+    sendJSON(response, 400, { error: "the body is not JSON" });
+  }
+}
+
+// picohttp/auth is loaded by the first request that changes settings, the password or the web files
+// (see guard() below): reading the state and switching outputs never load it.
+var auth;
+
+// The API, dispatched by hand in one function rather than with picohttp/router: on a board this code stays
+// in flash, where a table of routes would hold some 120 variables of the heap for good (measured on the
+// 1600-variable heap), more than a small board can spare beside a live page.
+function api(request, response) {
+  var path = request.path;
+  var what;
+  var method = request.method;
+  var reading = method === "GET" || method === "HEAD";
+  var allowed = "GET, HEAD, PUT";
+  var body, n, i;
+  if (path.length === 3 && path[1] === "outputs") {
+    n = parseInt(path[2], 10);
+    if (String(n) !== path[2] || n < 0 || n >= device.outputs) return sendJSON(response, 404, { error: "no such output" });
+    if (reading) return sendJSON(response, 200, output(n));
+    if (method !== "PUT") return notAllowed(response, allowed);
+    body = jsonBody(request, response);
+    if (body === undefined) return;
     // A state, not a toggle: sending the same request twice (a double click) leaves it as asked.
-    if (!request.body || typeof request.body.on !== "boolean") return sendJSON(response, 400, { error: "send {\"on\":true|false}" });
-    if (device.getOutput(n) !== request.body.on) {
-      device.setOutput(n, request.body.on);
+    if (!body || typeof body.on !== "boolean") return sendJSON(response, 400, { error: "send {\"on\":true|false}" });
+    if (device.getOutput(n) !== body.on) {
+      device.setOutput(n, body.on);
       var outputs = [];
-      for (var i = 0; i < device.outputs; i++) outputs.push(device.getOutput(i));
+      for (i = 0; i < device.outputs; i++) outputs.push(device.getOutput(i));
       picohttp.save(OUTPUTS, outputs);
       publish();
     }
-    sendJSON(response, 200, output(n));
-  }, "json"],
-  ["GET", "/api/settings", function (request, response) { sendJSON(response, 200, settings); }],
-  ["PUT", "/api/settings", function (request, response) {
-    var body = request.body;
+    return sendJSON(response, 200, output(n));
+  }
+  if (path.length !== 2) return sendJSON(response, 404, { error: "no such API" });
+  what = path[1];
+  if (what === "state" || what === "events") {
+    if (!reading) return notAllowed(response, "GET, HEAD");
+    return what === "state" ? sendJSON(response, 200, state()) : subscribe(request, response);
+  }
+  if (what === "settings") {
+    if (reading) return sendJSON(response, 200, settings);
+    if (method !== "PUT") return notAllowed(response, allowed);
+    body = jsonBody(request, response);
+    if (body === undefined) return;
     if (!body || typeof body !== "object" || body instanceof Array) return sendJSON(response, 400, { error: "send a JSON object" });
     settings = cleanSettings({ name: body.name === undefined ? settings.name : body.name,
       labels: body.labels === undefined ? settings.labels : body.labels });
     picohttp.save(SETTINGS, settings);
     publish();
-    sendJSON(response, 200, settings);
-  }, "json"],
-  ["PUT", "/api/password", function (request, response) {
-    var password = request.body && request.body.password;
+    return sendJSON(response, 200, settings);
+  }
+  if (what === "password") {
+    if (method !== "PUT") return notAllowed(response, "PUT");
+    body = jsonBody(request, response);
+    if (body === undefined) return;
+    var password = body && body.password;
     if (typeof password !== "string" || password.length > 64) return sendJSON(response, 400, { error: "send {\"password\": \"...\"} (\"\" for none)" });
+    // Reached only through guard(), which has loaded picohttp/auth.
     auth.setPassword("admin", password);
-    sendJSON(response, 200, { password: auth.hasPassword() });
-  }, "json"],
-  ["GET", "/api/*", function (request, response) { sendJSON(response, 404, { error: "no such API" }); }]
-];
-var routed = require("picohttp/router").router(routes, function (request, response) {
+    return sendJSON(response, 200, { password: auth.hasPassword() });
+  }
+  sendJSON(response, 404, { error: "no such API" });
+}
+
+function routed(request, response) {
+  if (request.path[0] === "api") return api(request, response);
   picohttp.staticResource(request, response, "www");
-});
+}
 
 // Uploads of web files (PUT /files/<name>): the module is loaded on the first one.
 var uploads;
@@ -212,5 +252,20 @@ function needsPassword(request) {
   var path = request.path;
   return request.method !== "GET" && request.method !== "HEAD" && !(path[0] === "api" && path[1] === "outputs");
 }
-var server = new picohttp.HttpServer(PORT, auth.basic(handler, "picohttp device", needsPassword), serverOptions);
+var guarded;
+function guard(request) {
+  if (!needsPassword(request)) return handler;
+  if (!guarded) {
+    auth = require("picohttp/auth");
+    guarded = auth.basic(handler, "picohttp device", needsPassword);
+  }
+  return guarded;
+}
+function entry(request, response) {
+  return guard(request)(request, response);
+}
+entry.receive = function (request, length) {
+  return guard(request).receive(request, length);
+};
+var server = new picohttp.HttpServer(PORT, entry, serverOptions);
 console.log("control: open http://" + (isNode ? "localhost" : "<board address>") + ":" + PORT + "/");

@@ -30,6 +30,10 @@ function endAndLinger(this: any): void {
   }
 }
 
+function clientEnded(this: any): void {
+  this.clientEnded = true;
+}
+
 export function netAdapter(net: any): NetModule {
   return {
     createServer: function (onConnection: (socket?: Socket, error?: any) => void) {
@@ -39,6 +43,9 @@ export function netAdapter(net: any): NetModule {
         // Node throws an 'error' nobody listens to (a reset after the answer, say); the close that
         // follows is what picohttp acts on.
         socket.on("error", ignore);
+        // Before picohttp's own 'end' listener: a stream that waits for data is ended by the client's close
+        // (see onSocketEvent), which with allowHalfOpen Node reports only as 'end'.
+        socket.on("end", clientEnded);
         socket._end = socket.end;
         socket.end = endAndLinger;
         onConnection(socket);

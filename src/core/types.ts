@@ -10,6 +10,8 @@ export interface Socket {
   destroy?(): void;
   setEncoding?(encoding: string): void;
   removeAllListeners?(event?: string): unknown;
+  /** Node's adapter: set once the client has closed its side ('end'); Espruino reports only 'close'. */
+  clientEnded?: boolean;
 }
 
 /** The subset of a `net` listening server picohttp uses. */

@@ -65,8 +65,10 @@ export function onSocketEvent(this: any, chunk?: any): void {
   } else if (typeof chunk === "string") {
     if (c._state === READING) receive(c, chunk);
   } else if (c._state === WRITING) {
-    // 'drain' (Espruino passes the socket, Node nothing) while writing
-    write(c, "");
+    // 'drain' (Espruino passes the socket, Node nothing) while writing; or Node's 'end', which for a
+    // stream that waits for data (server-sent events) means its listener has gone: it is freed at once.
+    if (c._streaming && this.clientEnded) finish(c, true);
+    else write(c, "");
   } else if (c._state === READING) {
     // 'end' while reading: the client has finished sending, and a request still incomplete never will be.
     finish(c, true);
@@ -106,12 +108,11 @@ function receive(c: Connection, chunk: string): void {
     }
     if (!c._sink) {
       if (length > limits.maxBody) return fail(c, 413);
-      // A body is held about twice (as received, then as request.data): refuse one that cannot fit now.
+      // A body is held about twice (as received, then as request.data), some ten bytes a variable: refuse
+      // one that would leave less than the handler will ask for (half of minFreeMemory, see handle()).
       const freeMemory = server._platform.freeMemory;
-      if (length > 0 && freeMemory && freeMemory(false) - length / 5 < limits.minFreeMemory &&
-          freeMemory(true) - length / 5 < limits.minFreeMemory) {
-        return fail(c, 503);
-      }
+      const floor = limits.minFreeMemory / 2 + length / 5;
+      if (length > 0 && freeMemory && freeMemory(false) < floor && freeMemory(true) < floor) return fail(c, 503);
     }
   }
   const sink = c._sink;

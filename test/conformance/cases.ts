@@ -17,7 +17,7 @@ import { join } from "path";
 /**
  * Limits and timeouts of the main server (and, with TIGHT over them, of the minimal one). maxBody is 512:
  * on 1600 variables a body is refused with 503 while the free memory less a fifth of its length is under
- * minFreeMemory (200 on a board), and a 1 KB body sits right at that edge beside this app.
+ * half of minFreeMemory (200 on a board), and a 1 KB body sits near that edge beside this app.
  */
 export const LIMITS = {
   maxRequestLine: 256, maxHeaderBytes: 1024, maxHeaders: 16, maxBody: 512, chunkSize: 256,

@@ -501,7 +501,7 @@ async function controlBoard(bin: string, options: object): Promise<{ board: Boar
   const { freePort } = await soak;
   const www = join(ROOT, "examples/control/www");
   const site: { [name: string]: Buffer } = { "big.bin": bigFile() };
-  for (const name of ["index.html", "style.css", "main.js"]) site[name] = readFileSync(join(www, name));
+  for (const name of ["index.html", "files.html"]) site[name] = readFileSync(join(www, name));
   const port = await freePort();
   const { dir, stored } = await prepare(site, Object.assign({ port }, options), { control: join(ROOT, "examples/control/app.js") });
   const board = new Board(bin, dir, CONTROL);
@@ -566,8 +566,8 @@ for (const interpreter of on1600) {
       // What a browser asks for when the page loads (gzip accepted), and the page's API calls.
       const gzip = "Accept-Encoding: gzip, deflate\r\n";
       const page = [
-        { path: "/", file: "www/index.html" }, { path: "/style.css", file: "www/style.css" },
-        { path: "/main.js", file: "www/main.js" }, { path: "/api/settings" }, { path: "/api/state" }, { path: "/api/state" },
+        { path: "/", file: "www/index.html" }, { path: "/files.html", file: "www/files.html" }, { path: "/" , file: "www/index.html" },
+        { path: "/api/settings" }, { path: "/api/state" }, { path: "/api/state" },
       ];
       const expect = (p: { file?: string }, got: Got): string => {
         if (got.kind !== "complete") return describe(got);

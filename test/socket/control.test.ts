@@ -135,7 +135,7 @@ test.serial("the control API answers bad requests with errors, not crashes", asy
     const page = await httpRequest(port, "/");
     t.is(page.status, 200);
     t.regex(String(page.headers["content-type"]), /^text\/html/);
-    t.is((await httpRequest(port, "/main.js")).status, 200);
+    t.is((await httpRequest(port, "/files.html")).status, 200);
     t.is((await httpRequest(port, "/app.js")).status, 404); // only www/ is served
     t.is((await httpRequest(port, "/node-device.js")).status, 404);
     t.true(existsSync(join(data, "control.json")));

@@ -52,3 +52,30 @@ test.serial("picohttp/events on Node: events reach every subscriber at once, 503
     server.close();
   }
 });
+
+test.serial("picohttp/events on Node: a listener that closes its side (as a browser leaving the page does) is freed at once, not at the next write", async (t) => {
+  const modules: { [name: string]: unknown } = {
+    picohttp: require(resolve(dist, "picohttp.node.js")), "picohttp/events": require(resolve(dist, "events.node.js")),
+  };
+  const port = await freePort();
+  // No keep-alive for a minute: nothing is written that could find the socket gone.
+  const server = runOnNode(eventsApp(port).replace("keepAlive: 400", "keepAlive: 60000"), modules);
+  const json = async (path: string) => JSON.parse((await httpRequest(port, path)).text);
+  const a = listen(port);
+  try {
+    await until("the subscriber's head", () => a.received.includes("retry: 3000\n\n"));
+    t.is((await json("/")).subscribers, 1);
+    a.socket.end();
+    const left = Date.now();
+    let count = 1;
+    while (count !== 0 && Date.now() - left < 3000) {
+      count = (await json("/")).subscribers;
+      if (count !== 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    t.is(count, 0);
+    t.true(Date.now() - left < 1000, `freed after ${Date.now() - left} ms`);
+  } finally {
+    a.socket.destroy();
+    server.close();
+  }
+});
