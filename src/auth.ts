@@ -6,7 +6,7 @@
 import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
 import type { Handler } from "./server/server";
-import { BodySink, Storage } from "./core/types";
+import { Storage } from "./core/types";
 
 
 /**
@@ -37,15 +37,9 @@ export function setPasswordIn(platform: AuthPlatform, user: string, password: st
   else storage.write(AUTH_FILE, btoa(platform.bytes ? platform.bytes(text) : text));
 }
 
-/** The token asked for, or undefined when no password is set. */
-function expected(platform: AuthPlatform): string | undefined {
-  const token = platform.files.storage.read(AUTH_FILE);
-  return token ? String(token) : undefined;
-}
-
 /** Whether a password is set. */
 export function hasPasswordIn(platform: AuthPlatform): boolean {
-  return expected(platform) !== undefined;
+  return !allowed(platform);
 }
 
 /**
@@ -69,21 +63,25 @@ export function basicWith(platform: AuthPlatform, handler: Handler, realm?: stri
     // A body the handler would take (an upload) is thrown away unread without the credentials, and the
     // handler above answers 401: nothing is written for a client that may not.
     guarded.receive = function (request: HttpRequest, length: number) {
-      return allowed(platform, request, needs) ? receive(request, length) : DISCARD;
+      if (allowed(platform, request, needs)) return receive(request, length);
+      // Made here, not kept: on a board a module-level object and its functions would cost memory at rest.
+      const nothing = function () { /* the body is not kept */ };
+      return { write: nothing, end: nothing, abort: nothing };
     };
   }
   return guarded;
 }
 
-/** A sink that keeps nothing. */
-const DISCARD: BodySink = { write: function () {}, end: function () {}, abort: function () {} };
-
-/** Whether `request` may pass: no password is set, it does not need one, or it gives the right credentials. */
-function allowed(platform: AuthPlatform, request: HttpRequest, needs?: (request: HttpRequest) => boolean): boolean {
-  const token = expected(platform);
-  if (token === undefined || (needs && !needs(request))) return true;
+/**
+ * Whether `request` may pass: no password is set, it does not need one, or it gives the right credentials.
+ * Without a request: whether no password is set. (One function for both: on a board each costs memory.)
+ */
+function allowed(platform: AuthPlatform, request?: HttpRequest, needs?: (request: HttpRequest) => boolean): boolean {
+  const token = platform.files.storage.read(AUTH_FILE);
+  if (!token || (request && needs && !needs(request))) return true;
+  if (!request) return false;
   const given = request.header("Authorization");
   const space = given ? given.indexOf(" ") : -1;
   const scheme = space > 0 ? given!.substring(0, space).toLowerCase() : "";
-  return scheme === "basic" && sameText(given!.substring(space + 1).trim(), token);
+  return scheme === "basic" && sameText(given!.substring(space + 1).trim(), String(token));
 }
