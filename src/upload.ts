@@ -97,8 +97,14 @@ export function uploadsWith(platform: UploadPlatform, handler: Handler, options?
     if (!name || full.length > files.maxNameLength) {
       response.status = 400;
       response.data = { error: name ? "the name is too long for Storage" : "this name cannot be written" };
-    } else if (request.method === "PUT" && uploaded !== undefined) {
-      response.data = { name: name, size: uploaded };
+    } else if (request.method === "PUT") {
+      if (uploaded !== undefined) {
+        response.data = { name: name, size: uploaded };
+      } else {
+        // The server never asked this handler's receive: something between it and the server does not pass it on.
+        response.status = 500;
+        response.data = { error: "uploads() must be the server's handler, or wrapped only in basic() or cors()" };
+      }
     } else if (request.method === "DELETE") {
       if (storage.read(full) === undefined) {
         response.status = 404;

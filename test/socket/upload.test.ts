@@ -35,3 +35,21 @@ test.serial("picohttp/upload on Node: files streamed into storage, names and siz
 test("picohttp/upload on Node names the main entry's function", (t) => {
   t.is(require(resolve(dist, "upload.node.js")).uploads, require(resolve(dist, "picohttp.node.js")).uploads);
 });
+
+test("uploads() behind a handler that does not pass receive on says so, and writes nothing", async (t) => {
+  const picohttp = require(resolve(dist, "picohttp.node.js"));
+  const { FakeNet } = require(resolve(dist, "testing.js"));
+  const storage = picohttp.memoryStorage();
+  picohttp.useStorage(storage);
+  try {
+    const inner = picohttp.uploads(picohttp.staticResource);
+    const net = new FakeNet();
+    new picohttp.HttpServer(80, (request: unknown, response: unknown) => inner(request, response), { net });
+    const reply = await net.request(80, "PUT /files/a.txt HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi");
+    t.is(reply.status, 500);
+    t.regex(reply.body, /must be the server's handler/);
+    t.is(storage.read("a.txt"), undefined);
+  } finally {
+    picohttp.useStorage(picohttp.directoryStorage(process.cwd()));
+  }
+});
