@@ -37,14 +37,18 @@ function uploadName(request: HttpRequest, prefix: string[]): string | undefined 
   if (path.length <= prefix.length) return undefined;
   for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return undefined;
   const name = resourceName(path.slice(prefix.length), "", "");
+  if (name === undefined) return "";
   // A compressed variant comes from the asset pipeline, never from an upload: it would be served instead of the file.
-  return name && name.substring(name.length - 3) === ".gz" ? "" : name === undefined ? "" : name;
+  return name.substring(name.length - 3) === ".gz" ? "" : name;
 }
 
-/** `text` with the manifest line of `name` replaced by `line` ("" removes it): or the same when there is no manifest. */
+/** `manifest` with the line of `name` replaced by `line` ("\n<name>\t...", or "" to remove it), or added. */
 function withLine(manifest: string, name: string, line: string): string {
   const at = find(manifest, "\n" + name + "\t");
-  if (at < 0) return line ? manifest + line.substring(1) + "\n" : manifest;
+  if (at < 0) {
+    if (!line) return manifest;
+    return (manifest.charAt(manifest.length - 1) === "\n" ? manifest : manifest + "\n") + line.substring(1) + "\n";
+  }
   const end = manifest.indexOf("\n", at + 1);
   return manifest.substring(0, at) + line + (end < 0 ? "\n" : manifest.substring(end));
 }

@@ -25,7 +25,7 @@ export interface Connection {
   _state: number;
   /** The request received so far; then its body (what of it is not yet given to a sink); then the response body still to send. */
   _data: string;
-  /** The request's length at the last parse; then how much of the response body has been sent. */
+  /** The request's length at the last parse; then how much of its body a sink has had; then how much of the response body has been sent. */
   _at: number;
   /** The request, made once its head is in (its body is added before the handler runs). */
   _request: HttpRequest | undefined;

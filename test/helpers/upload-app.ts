@@ -76,6 +76,9 @@ export async function checkUploads(t: ExecutionContext, port: number, big: numbe
   reply = await httpRequest(port, "/hello.bin");
   t.is(reply.status, 200);
   t.true(reply.body.equals(bytes(300)), "the file comes back byte for byte");
+  // A file the manifest did not list gets a line of its own: an ETag, and no-cache.
+  t.regex(String(reply.headers.etag), /^"8c-[0-9a-z]+"$/, "300 bytes, in base 36, then the time and a random part");
+  t.is(reply.headers["cache-control"], "no-cache");
 
   // Replacing a page the asset pipeline wrote: a new ETag, and its stale .gz no longer served.
   const before = await httpRequest(port, "/index.html", { headers: { "Accept-Encoding": "gzip" } });
