@@ -49,8 +49,8 @@ export function accept(server: HttpServer, socket: Socket): void {
 
 /**
  * Starts each waiting request that has a place: the first `maxConnections` in the list (1 without
- * threads) are handled, the rest wait their turn. A response that waits for what it streams (server-sent
- * events) keeps no place: it may stay open for hours. With `now` (a request just complete), only that one
+ * threads) that are past reading are handled, the rest wait their turn. A response that waits for what
+ * it streams (server-sent events) keeps no place: it may stay open for hours. With `now` (a request just complete), only that one
  * is looked at, and started at once; otherwise each is started on a later tick, not from inside the
  * connection that made room. One function for both: on a board each function costs memory at rest.
  */
@@ -60,7 +60,11 @@ export function admit(server: HttpServer, now?: Connection): void {
   let ahead = 0;
   for (let i = 0; i < connections.length && ahead < slots; i++) {
     const c = connections[i];
-    if (c._streaming) continue;
+    // A place is for handling and answering. With threads, a connection still being read holds none: a
+    // client that sends nothing (a browser's preconnect, a socket whose close Espruino never reports)
+    // would otherwise keep the requests behind it waiting for its headerTimeout. Without threads the
+    // server goes connection by connection, in the order they came.
+    if (c._streaming || (server.threads && c._state === READING)) continue;
     ahead++;
     if (now) {
       if (c === now) return handle(c);

@@ -254,6 +254,18 @@ test("threads=false answers one connection at a time, in the order they were acc
   t.deepEqual(order, ["start a", "end a", "start b", "end b", "start c", "end c"]);
 });
 
+test("threads=true: a client that sends nothing holds no place, so the request behind it is answered at once", async (t) => {
+  // maxConnections 1, as the events tests run; the silent one stands for a browser's preconnected socket,
+  // or one whose close Espruino never reports.
+  const { connect } = fakeServer((req, res) => { res.data = "ok"; }, { maxConnections: 1, headerTimeout: 5000 });
+  const silent = connect();
+  const began = Date.now();
+  const reply = parseResponse(await (() => { const c = connect(); c.send("GET / HTTP/1.0\r\n\r\n"); return c.response; })());
+  t.is(reply.body, "ok");
+  t.true(Date.now() - began < 1000, `answered after ${Date.now() - began} ms`);
+  silent.hangUp();
+});
+
 test("threads=true answers concurrently; past the connections and the queue, 503 with Retry-After", async (t) => {
   let running = 0;
   let peak = 0;
