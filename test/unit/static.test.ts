@@ -185,3 +185,24 @@ test("HttpServer() with no handler serves the platform's storage", async (t) => 
   const { request } = fakeServer(undefined as any);
   t.is((await request("GET / HTTP/1.0\r\n\r\n")).body, "default handler");
 });
+
+test("storages take a file in pieces, as Storage does: the old file stays readable until the last byte on Node, and an erase mid-way leaves nothing", (t) => {
+  const root = mkdtempSync(join(tmpdir(), "picohttp-pieces-"));
+  const directory = directoryStorage(root);
+  const memory = memoryStorage();
+  for (const storage of [directory, memory]) {
+    storage.write("a.txt", "old");
+    storage.write("a.txt", "0123", 0, 10);
+    storage.write("a.txt", "4567", 4);
+    if (storage === directory) t.is(storage.read("a.txt"), "old", "written beside, renamed over once complete");
+    storage.write("a.txt", "89", 8);
+    t.is(storage.read("a.txt"), "0123456789");
+    storage.write("b.txt", "xy", 0, 10);
+    storage.erase("b.txt");
+    t.is(storage.read("b.txt"), undefined);
+  }
+  // No temporary copy left behind, and an offset with no file under way is an error, not a stray file.
+  t.deepEqual(require("fs").readdirSync(root), ["a.txt"]);
+  t.throws(() => directory.write("c.txt", "z", 5), { message: /not being written/ });
+  t.true(directory.getFree!() > 0);
+});
