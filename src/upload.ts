@@ -110,7 +110,8 @@ export function uploadsWith(platform: UploadPlatform, handler: Handler, options?
         response.data = { error: "uploads() must be the server's handler, or wrapped only in basic() or cors()" };
       }
     } else if (request.method === "DELETE") {
-      if (storage.read(full) === undefined) {
+      // size() where the storage has it (Node: no read of the whole file); on a board read() costs nothing.
+      if ((storage.size ? storage.size(full) : storage.read(full)) === undefined) {
         response.status = 404;
         response.data = { error: "no such file" };
       } else {
@@ -140,8 +141,9 @@ export function uploadsWith(platform: UploadPlatform, handler: Handler, options?
     if (length === 0) return 400;
     if (settings.maxSize !== undefined && length > settings.maxSize) return 413;
     if (writing) return 503;
-    const old = storage.read(full);
-    const room = platform.free() + (old === undefined ? 0 : old.length);
+    // The file it replaces gives its room back (a board's write compacts if it must).
+    const old = storage.size ? storage.size(full) : (storage.read(full) || "").length;
+    const room = platform.free() + (old || 0);
     if (length + FILE_OVERHEAD > room) return 507;
     writing = full;
     let written = 0;
