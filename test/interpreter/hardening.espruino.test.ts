@@ -563,11 +563,12 @@ for (const interpreter of on1600) {
       const total = await board.evaluate("process.memory().total", 10000);
       t.is(await board.evaluate("server.limits.maxConnections + ',' + server.limits.maxQueue + ',' + server.limits.chunkSize"), "2,2,256",
         "the ESP8266's limits, from picohttp.json");
-      // What a browser asks for when the page loads (gzip accepted), and the page's API calls.
+      // What a browser asks for when the page loads (gzip accepted): the page (one file) and its first API
+      // calls; two tabs at once.
       const gzip = "Accept-Encoding: gzip, deflate\r\n";
       const page = [
-        { path: "/", file: "www/index.html" }, { path: "/files.html", file: "www/files.html" }, { path: "/" , file: "www/index.html" },
-        { path: "/api/settings" }, { path: "/api/state" }, { path: "/api/state" },
+        { path: "/", file: "www/index.html" }, { path: "/api/settings" }, { path: "/api/state" },
+        { path: "/", file: "www/index.html" }, { path: "/api/settings" }, { path: "/api/state" },
       ];
       const expect = (p: { file?: string }, got: Got): string => {
         if (got.kind !== "complete") return describe(got);
