@@ -1,5 +1,5 @@
 // The browser side of the control-page tests: Debian's chromium through playwright-core, and the checks
-// both the Node test (test/control.test.ts) and the interpreter test (test/flash.espruino.test.ts) run.
+// both the Node test (test/socket/control.test.ts) and the interpreter test (test/interpreter/flash.espruino.test.ts) run.
 import { ExecutionContext } from "ava";
 import { existsSync, mkdtempSync, rmSync } from "fs";
 import * as net from "net";
