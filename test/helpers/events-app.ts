@@ -48,4 +48,18 @@ export async function until(what: string, check: () => boolean, timeout = 10000)
   }
 }
 
+/**
+ * Asks the app (GET /) how many subscribers its channel holds until it says `count`, for up to `timeout`
+ * ms, every `every` ms; resolves with the last answer, so that the test asserts it.
+ */
+export async function subscribersAfter(ask: () => Promise<{ subscribers: number }>, count: number, timeout: number,
+                                       every = 50): Promise<number> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const now = (await ask()).subscribers;
+    if (now === count || Date.now() >= end) return now;
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}
+
 export const TICK = (n: number) => `event: tick\ndata: {"n":${n}}\n\n`;

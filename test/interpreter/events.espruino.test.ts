@@ -4,7 +4,7 @@
 import test from "ava";
 import { Board, LIBRARY, interpreters, noticeSkips, tempDir, writeStorage } from "../helpers/espruino";
 import { httpRequest, waitForPort } from "../helpers/http";
-import { Listener, TICK, eventsApp, listen, until } from "../helpers/events-app";
+import { Listener, TICK, eventsApp, listen, subscribersAfter, until } from "../helpers/events-app";
 
 noticeSkips("events.espruino.test.ts");
 const PORT = 8095;
@@ -40,12 +40,7 @@ require("picohttp/events"); costs.events = process.memory().usage - m1;
       await until("a keep-alive comment", () => a.received.includes("\n:\n\n"), 3000);
       a.socket.destroy();
       b.socket.destroy();
-      let count = 2;
-      for (const end = Date.now() + 5000; count !== 0 && Date.now() < end;) {
-        count = (await json("/")).subscribers;
-        if (count !== 0) await new Promise((r) => setTimeout(r, 100));
-      }
-      t.is(count, 0, "both subscribers freed");
+      t.is(await subscribersAfter(() => json("/"), 0, 5000, 100), 0, "both subscribers freed");
       await settle();
       const after = await board.usageAtMost(idle);
       const costs = await board.evaluate("costs");

@@ -4,7 +4,7 @@ import { resolve } from "path";
 import { httpRequest } from "../helpers/http";
 import { runOnNode } from "../helpers/node-app";
 import { freePort } from "../helpers/browser";
-import { TICK, eventsApp, listen, until } from "../helpers/events-app";
+import { TICK, eventsApp, listen, subscribersAfter, until } from "../helpers/events-app";
 
 const dist = resolve(__dirname, "../../dist");
 
@@ -33,12 +33,7 @@ test.serial("picohttp/events on Node: events reach every subscriber at once, 503
     await until("a keep-alive comment", () => a.received.includes("\n:\n\n"), 2000);
 
     a.socket.destroy();
-    let count = 2;
-    for (const end = Date.now() + 5000; count !== 1 && Date.now() < end;) {
-      count = (await json("/")).subscribers;
-      if (count !== 1) await new Promise((r) => setTimeout(r, 50));
-    }
-    t.is(count, 1);
+    t.is(await subscribersAfter(() => json("/"), 1, 5000), 1);
     const c = listen(port);
     await until("a new subscriber in the freed place", () => c.received.includes("retry: 3000"));
     t.deepEqual(await json("/send?n=2"), { sent: 2 });
@@ -67,12 +62,7 @@ test.serial("picohttp/events on Node: a listener that closes its side (as a brow
     t.is((await json("/")).subscribers, 1);
     a.socket.end();
     const left = Date.now();
-    let count = 1;
-    while (count !== 0 && Date.now() - left < 3000) {
-      count = (await json("/")).subscribers;
-      if (count !== 0) await new Promise((r) => setTimeout(r, 50));
-    }
-    t.is(count, 0);
+    t.is(await subscribersAfter(() => json("/"), 0, 3000), 0);
     t.true(Date.now() - left < 1000, `freed after ${Date.now() - left} ms`);
   } finally {
     a.socket.destroy();
