@@ -137,17 +137,13 @@ function receive(c: Connection, chunk: string): void {
       refused = 500;
     }
     if (refused) return fail(c, refused);
-    if (c._sink) {
-      c._deadline = Math.min(Date.now() + limits.bodyTimeout, c._expires);
-      return;
-    }
-  } else {
-    const data = c._data;
-    if (data.length < length) {
-      c._deadline = Math.min(Date.now() + limits.bodyTimeout, c._expires);
-      return;
-    }
-    if (data.length > length) c._data = length > 0 ? data.substring(0, length) : "";
+  } else if (c._data.length > length) {
+    c._data = length > 0 ? c._data.substring(0, length) : "";
+  }
+  // A sink still taking the body, or a held body not all in: the client has bodyTimeout for the next piece.
+  if (sink ? c._sink : c._data.length < length) {
+    c._deadline = Math.min(Date.now() + limits.bodyTimeout, c._expires);
+    return;
   }
   c._state = READY;
   c._deadline = Infinity;
