@@ -180,4 +180,5 @@ HttpServer.prototype._platform = {
   encode: codec.encode,
   phrases: STATUS_PHRASES,
   defaults: NODE_DEFAULTS,
+  halfClose: true,
 };

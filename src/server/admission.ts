@@ -37,9 +37,10 @@ export function accept(server: HttpServer, socket: Socket): void {
     stats.rejected++;
     return fail(c, 503);
   }
+  // 'drain' is listened to once there is a response to write (see writer.ts): on a board each listener
+  // held costs three variables, for as long as the handler takes.
   socket.on("data", onSocketEvent);
-  socket.on("drain", onSocketEvent);
-  socket.on("end", onSocketEvent);
+  if (server._platform.halfClose) socket.on("end", onSocketEvent);
   socket.on("close", onSocketEvent);
   connections.push(c);
   stats.connections++;

@@ -45,7 +45,7 @@ export interface Connection {
 /**
  * Every event of a connection's socket, in one listener shared by all of them (on a board each function,
  * and each closure, costs memory): 'data' (a string), 'close' (a boolean: hadError), and 'drain' or
- * 'end' (anything else), told apart by the state. Called with the socket as `this`.
+ * Node's 'end' (anything else; see Platform.halfClose), told apart by the state. Called with the socket as `this`.
  */
 export function onSocketEvent(this: any, chunk?: any): void {
   const c: Connection = this._connection;
@@ -70,7 +70,7 @@ export function onSocketEvent(this: any, chunk?: any): void {
     if (c._streaming && this.clientEnded) finish(c, true);
     else write(c, "");
   } else if (c._state === READING) {
-    // 'end' while reading: the client has finished sending, and a request still incomplete never will be.
+    // Node's 'end' while reading: the client has finished sending, and a request still incomplete never will be.
     finish(c, true);
   }
 }

@@ -50,6 +50,11 @@ export interface Platform extends Wire {
   freeMemory?: (collect: boolean) => number;
   /** Limits and timeouts that suit the platform. */
   defaults: Tuning;
+  /**
+   * Set where a client's half-close comes as 'end' with the socket still open (Node, with allowHalfOpen).
+   * Espruino closes the socket at once, so its 'close' says it all and 'end' is not listened to.
+   */
+  halfClose?: boolean;
 }
 
 /** Counters an app can read to see how the server is doing. Cheap: a few numbers. */

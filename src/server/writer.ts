@@ -6,6 +6,7 @@ import { CLOSED, HANDLING, WRITING } from "./state";
 import { report } from "./server";
 import type { HttpRequest } from "../core/request";
 import { admit, release } from "./admission";
+import { onSocketEvent } from "./connection";
 
 /** Sends the response the handler filled in. */
 export function respond(c: Connection): void {
@@ -21,6 +22,7 @@ export function respond(c: Connection): void {
   const group = response.status === undefined ? 2 : Math.floor(response.status / 100);
   c._server.stats.responses[group <= 5 ? group : 0]++;
   c._request = c._response = undefined;
+  c._socket.on("drain", onSocketEvent);
   c._state = WRITING;
   c._at = 0;
   write(c, head);
@@ -43,6 +45,7 @@ export function fail(c: Connection, status: number): void {
   const server = c._server;
   if (status === 408 || (status === 503 && c._state === HANDLING)) server.stats.timedOut++;
   server.stats.responses[Math.floor(status / 100)]++;
+  if (c._state !== WRITING) c._socket.on("drain", onSocketEvent);
   c._state = WRITING;
   const stream = c._stream;
   c._stream = c._request = c._response = undefined;
