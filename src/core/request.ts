@@ -13,7 +13,7 @@ export class HttpRequest {
   /** The header fields with their names as sent; repeated fields are joined with ", ". See header(). */
   headers: { [name: string]: string };
   /** The body, when the request had a valid Content-Length; "" otherwise. */
-  data: string;
+  data!: string;
 
   constructor(method: string, path: string[], query: { [key: string]: string }, protocol: string,
               headers: { [name: string]: string }, data: string) {
@@ -22,7 +22,8 @@ export class HttpRequest {
     this.query = query;
     this.protocol = protocol;
     this.headers = headers;
-    this.data = data;
+    // An empty body is read from the prototype: on a board each field held costs memory.
+    if (data) this.data = data;
   }
 
   /** A header's value looked up case-insensitively, or undefined. */
@@ -31,3 +32,4 @@ export class HttpRequest {
     return key === undefined ? undefined : this.headers[key];
   }
 }
+HttpRequest.prototype.data = "";

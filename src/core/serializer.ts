@@ -87,7 +87,7 @@ export interface Wire {
 /** Where a response's body goes: the bytes, or a stream and its length (a connection). */
 export interface BodyTarget {
   _data: string;
-  _stream: BodyStream | undefined;
+  _stream?: BodyStream;
   /** Content-Length, or -1 for none. */
   _length: number;
 }

@@ -1,13 +1,6 @@
 // Splitting a request target into path segments and a query dictionary.
 import { find, plainKey } from "./text";
 
-/** A hex digit's value, or -1. */
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 0x20; // lower case
-  return c >= 97 && c <= 102 ? c - 87 : -1;
-}
-
 /** `%XX` to the byte XX (and `+` to a space when `plusIsSpace`); a malformed escape stays as it is. */
 export function percentDecode(text: string, plusIsSpace?: boolean): string {
   if (text.indexOf("%") < 0 && !(plusIsSpace && text.indexOf("+") >= 0)) return text;
@@ -16,8 +9,9 @@ export function percentDecode(text: string, plusIsSpace?: boolean): string {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 37 && i + 2 < n) {
-      const hi = hexValue(text.charCodeAt(i + 1));
-      const lo = hexValue(text.charCodeAt(i + 2));
+      // One character each: parseInt would read "4g" as 4. Not a hex digit: NaN, which is not >= 0.
+      const hi = parseInt(text.charAt(i + 1), 16);
+      const lo = parseInt(text.charAt(i + 2), 16);
       if (hi >= 0 && lo >= 0) {
         out += String.fromCharCode(hi * 16 + lo);
         i += 2;

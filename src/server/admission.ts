@@ -4,7 +4,7 @@ import { Socket } from "../core/types";
 import { Connection, handle, onSocketEvent } from "./connection";
 import type { HttpServer } from "./server";
 import { fail } from "./writer";
-import { startSweep } from "./deadlines";
+import { startSweep, SWEEP_INTERVAL } from "./deadlines";
 import { READING, READY } from "./state";
 
 /** A new client: admitted, queued, or turned away with 503. */
@@ -21,10 +21,9 @@ export function accept(server: HttpServer, socket: Socket): void {
     if (free < limits.minFreeMemory) free = freeMemory(true);
     if (stats.lowestFree < 0 || free < stats.lowestFree) stats.lowestFree = free;
   }
-  const now = Date.now();
   const c: Connection = {
-    _server: server, _socket: socket, _state: READING, _data: "", _at: 0, _request: undefined, _response: undefined,
-    _stream: undefined, _length: -1, _expires: now + limits.requestTimeout, _deadline: now + limits.headerTimeout,
+    _server: server, _socket: socket, _state: READING, _data: "", _at: 0, _length: -1,
+    _expires: Math.round(limits.requestTimeout / SWEEP_INTERVAL + 1.49), _deadline: Math.round(limits.headerTimeout / SWEEP_INTERVAL + 1.49),
   };
   if (c._deadline > c._expires) c._deadline = c._expires;
   (socket as any)._connection = c;

@@ -14,10 +14,12 @@ import { report } from "./server";
 import { fail, finish, handlerFailed, respond, write } from "./writer";
 import { HANDLING, READING, READY, WRITING } from "./state";
 import { admit } from "./admission";
+import { SWEEP_INTERVAL } from "./deadlines";
 
 /**
  * One client connection: a plain object (made in admission.ts), not a class, for the lock reason above
- * and because on a board every field, and every function, costs memory.
+ * and because on a board every field, and every function, costs memory (so fields with nothing in them
+ * yet are left out).
  */
 export interface Connection {
   _server: HttpServer;
@@ -28,17 +30,18 @@ export interface Connection {
   /** The request's length at the last parse; then how much of its body a sink has had; then how much of the response body has been sent. */
   _at: number;
   /** The request, made once its head is in (its body is added before the handler runs). */
-  _request: HttpRequest | undefined;
-  _response: HttpResponse | undefined;
-  _stream: BodyStream | undefined;
+  _request?: HttpRequest;
+  _response?: HttpResponse;
+  _stream?: BodyStream;
   /** The request body's Content-Length while it is read, then the response's; or -1. */
   _length: number;
   /** Where the request body goes while it arrives, when the handler's receive gave one. */
   _sink?: BodySink;
   /** Set once its response's stream has waited for data: it no longer keeps a place (see admission.ts). */
   _streaming?: boolean;
-  /** When the request must be complete (headers and body), whatever pace the client keeps. */
+  /** When the request must be complete (headers and body), whatever pace the client keeps: sweeps to come (see deadlines.ts). */
   _expires: number;
+  /** When the connection's present wait is over: sweeps to come, or 0 for none (waiting its turn). */
   _deadline: number;
 }
 
@@ -142,11 +145,11 @@ function receive(c: Connection, chunk: string): void {
   }
   // A sink still taking the body, or a held body not all in: the client has bodyTimeout for the next piece.
   if (sink ? c._sink : c._data.length < length) {
-    c._deadline = Math.min(Date.now() + limits.bodyTimeout, c._expires);
+    c._deadline = Math.min(Math.round(limits.bodyTimeout / SWEEP_INTERVAL + 1.49), c._expires);
     return;
   }
   c._state = READY;
-  c._deadline = Infinity;
+  c._deadline = 0;
   // Handled now if it has a place (see admission.ts); else when one ahead of it leaves.
   admit(server, c);
 }
@@ -176,7 +179,7 @@ export function handle(c: Connection): void {
   c._state = HANDLING;
   // Set for a handler that returns at once too: should the interpreter abort it (out of memory), the
   // connection is still answered (503) and its place given back.
-  c._deadline = Date.now() + limits.handlerTimeout;
+  c._deadline = Math.round(limits.handlerTimeout / SWEEP_INTERVAL + 1.49);
   server.stats.requests++;
   try {
     const result: any = server.args.length ? server.handler.apply(undefined, ([request, response] as any[]).concat(server.args) as any)

@@ -1,10 +1,18 @@
 // Deadlines: one timer per server, while it holds connections or ending sockets, checks every deadline.
+// A deadline is a count of sweeps still to come (0: none), not a time: a small whole number, which a
+// board holds in the field's own variable, where a time (a fraction of a millisecond since 1970) takes
+// a second one.
 import type { HttpServer } from "./server";
 import { fail, finish } from "./writer";
 import { HANDLING, READING } from "./state";
 
 /** How often deadlines are checked, in milliseconds: a timeout fires up to this much late. */
 export const SWEEP_INTERVAL = 500;
+
+// A timeout in milliseconds as a deadline: the sweeps that will have passed once it is over, rounded up,
+// and one more, as the next may come at once. Written where it is used, as
+// `Math.round(ms / SWEEP_INTERVAL + 1.49)`: a function of its own would cost memory at rest on a board,
+// and Espruino's Math.ceil gives a fraction-typed number, which takes a variable of its own.
 
 /**
  * Starts checking the server's connections' deadlines (408 while reading, 503 for a handler, dropped
@@ -13,11 +21,11 @@ export const SWEEP_INTERVAL = 500;
  */
 export function startSweep(server: HttpServer): any {
   const timer: any = setInterval(function () {
-    const time = Date.now();
     const list = server._connections.slice();
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
-      if (time < c._deadline) continue;
+      c._expires--;
+      if (!c._deadline || --c._deadline > 0) continue;
       if (c._state === READING) fail(c, 408);
       else if (c._state === HANDLING) fail(c, 503);
       else {
@@ -26,7 +34,7 @@ export function startSweep(server: HttpServer): any {
       }
     }
     const ending = server._ending;
-    for (let i = ending.length - 1; i >= 0; i--) if (time >= ending[i]._endBy) ending.splice(i, 1);
+    for (let i = ending.length - 1; i >= 0; i--) if (--ending[i]._endBy <= 0) ending.splice(i, 1);
     if (!server._connections.length && !ending.length) {
       clearInterval(timer);
       server._sweep = undefined;

@@ -7,6 +7,7 @@ import { report } from "./server";
 import type { HttpRequest } from "../core/request";
 import { admit, release } from "./admission";
 import { onSocketEvent } from "./connection";
+import { SWEEP_INTERVAL } from "./deadlines";
 
 /** Sends the response the handler filled in. */
 export function respond(c: Connection): void {
@@ -82,7 +83,7 @@ export function write(c: Connection, head: string): void {
             c._streaming = true;
             admit(server);
           }
-          c._deadline = Date.now() + server.limits.writeTimeout;
+          c._deadline = Math.round(server.limits.writeTimeout / SWEEP_INTERVAL + 1.49);
           if (piece) socket.write(piece, "binary");
           return;
         }
@@ -105,7 +106,7 @@ export function write(c: Connection, head: string): void {
           if (stream.close) stream.close();
         }
       }
-      c._deadline = Date.now() + server.limits.writeTimeout;
+      c._deadline = Math.round(server.limits.writeTimeout / SWEEP_INTERVAL + 1.49);
       if (c._at >= c._data.length && !c._stream) {
         if (piece) socket.write(piece, "binary");
         return finish(c, false);
@@ -126,7 +127,7 @@ export function write(c: Connection, head: string): void {
  * The connection is over: the socket is ended (`drop`: at once, unsent data dropped) unless it has
  * closed already (`drop` undefined), and the connection's place goes to the next. The place is not held
  * until the platform reports 'close': for some sockets it never does. An ended socket is held in
- * `server._ending` until its 'close' (see there), or for half a second at most (a sweep or two): long
+ * `server._ending` until its 'close' (see there), or for two sweeps at most (half a second to a second): long
  * enough for its last piece to leave, not so long that sockets whose close never comes hold a small heap.
  */
 export function finish(c: Connection, drop: boolean | undefined): void {
@@ -153,7 +154,7 @@ export function finish(c: Connection, drop: boolean | undefined): void {
     try {
       if (drop && socket.destroy) socket.destroy();
       else socket.end();
-      socket._endBy = Date.now() + 500;
+      socket._endBy = 2; // sweeps (see deadlines.ts)
       socket._endedBy = server; // for its 'close' to find the list (not _server: Node's sockets have their own)
       server._ending.push(socket);
     } catch (closed) {

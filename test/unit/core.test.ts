@@ -112,6 +112,8 @@ test("percentDecode decodes %XX and optionally +, and leaves malformed escapes",
   t.is(percentDecode("a+b", true), "a b");
   t.is(percentDecode("100%"), "100%");
   t.is(percentDecode("%zz%4"), "%zz%4");
+  t.is(percentDecode("%4g%g4%-1%+1%0x1"), "%4g%g4%-1%+1%0x1", "each of the two must be a hex digit");
+  t.is(percentDecode("%aF%Fa"), "\xaf\xfa");
   t.is(percentDecode("%C3%A9"), "\xc3\xa9");
 });
 
