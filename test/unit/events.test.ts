@@ -4,6 +4,7 @@ import test from "ava";
 import { Channel } from "../../src/events";
 import { HttpRequest } from "../../src/core/request";
 import { HttpResponse, BodyStream } from "../../src/core/response";
+import { liveIntervals } from "../helpers/timers";
 
 const request = () => new HttpRequest("GET", ["events"], {}, "HTTP/1.0", {}, "");
 
@@ -65,13 +66,16 @@ test("a subscriber that falls more than maxQueued bytes behind is let go: its st
 });
 
 test("close() ends every stream; the keep-alive timer runs only while someone listens", (t) => {
+  // Counted before and after, in one synchronous run: other tests' channels may hold timers of their own.
+  const before = liveIntervals();
   const channel = new Channel({ keepAlive: 1e9 });
+  t.is(liveIntervals(), before, "no timer before anyone listens");
   const a = subscribed(channel);
-  t.not((channel as any)._timer, undefined);
+  t.is(liveIntervals(), before + 1, "one while someone listens");
   channel.close();
   t.is(a.resumed(), 1);
   t.is(a.stream.read(0, 512), "retry: 3000\n\n");
   t.is(a.stream.read(0, 512), undefined);
   a.stream.close!();
-  t.is((channel as any)._timer, undefined);
+  t.is(liveIntervals(), before, "none once the last has gone");
 });
