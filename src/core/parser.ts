@@ -2,7 +2,9 @@
 // string) that returns the parsed head, "incomplete" or the status to answer with, and resumes its
 // search where the previous call stopped. No regular expressions (Espruino's engine is too weak) and no
 // allocation until the header section is complete.
-import { find, plainKey } from "./text";
+import { find, HTTP_1_0, plainKey } from "./text";
+
+const GET = "GET";
 
 /** Limits a request must fit in; each one broken is answered with its own status code. */
 export interface Limits {
@@ -91,10 +93,13 @@ export function parseRequest(buffer: string, limits: Limits, scanned: number): R
       lengthSeen = value;
     }
   }
+  // The usual method and protocol are shared strings, not copies: on a board each string held costs
+  // variables, for as long as its request is handled.
+  const method = line.substring(0, firstSpace);
   return {
-    method: line.substring(0, firstSpace),
+    method: method === GET ? GET : method,
     target: target,
-    protocol: protocol,
+    protocol: protocol === HTTP_1_0 ? HTTP_1_0 : protocol,
     headers: headers,
     contentLength: contentLength >= 0 ? contentLength : -1,
     size: size,

@@ -1,3 +1,5 @@
+import { HTTP_1_0 } from "./text";
+
 /**
  * A body produced piece by piece, so that it never has to be in memory whole: a file in flash,
  * or anything a handler generates. The server asks for the next piece only when the socket has
@@ -60,6 +62,6 @@ export class HttpResponse {
     if (data !== undefined) this.data = data;
   }
 }
-HttpResponse.prototype.protocol = "HTTP/1.0";
+HttpResponse.prototype.protocol = HTTP_1_0;
 HttpResponse.prototype.status = 200;
 HttpResponse.prototype.data = "";

@@ -3,7 +3,7 @@
 import { reasonPhrase } from "./status";
 import { BodyStream, HttpResponse } from "./response";
 import { findHeader } from "./headers";
-import { find, plainKey } from "./text";
+import { find, HTTP_1_0, plainKey } from "./text";
 
 /** A header name or value with CR and LF removed, so that it cannot break the head. */
 function oneLine(text: string): string {
@@ -41,7 +41,7 @@ export function errorResponse(status: number, phrases: string | undefined): stri
   const text = reasonPhrase(status, phrases);
   const headers: { [name: string]: string } = { "Content-Type": "text/plain" };
   if (status === 503) headers["Retry-After"] = "1";
-  return serializeHead("HTTP/1.0", status, headers, text.length, phrases) + text;
+  return serializeHead(HTTP_1_0, status, headers, text.length, phrases) + text;
 }
 
 /**

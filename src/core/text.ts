@@ -19,3 +19,6 @@ export function plainKey(key: string): boolean {
   // 0xDCFF: byte 0xFF as Node's text codec keeps it (see src/node.ts).
   return key !== "__proto__" && key !== "constructor" && first !== 0xff && first !== 0xdcff;
 }
+
+/** @internal The protocol picohttp answers with, and the one most requests come with (one string, shared). */
+export const HTTP_1_0 = "HTTP/1.0";

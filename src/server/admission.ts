@@ -4,7 +4,7 @@ import { Socket } from "../core/types";
 import { Connection, handle, onSocketEvent } from "./connection";
 import type { HttpServer } from "./server";
 import { fail } from "./writer";
-import { startSweep, SWEEP_INTERVAL } from "./deadlines";
+import { deadline, startSweep } from "./deadlines";
 import { READING, READY } from "./state";
 
 /** A new client: admitted, queued, or turned away with 503. */
@@ -21,17 +21,17 @@ export function accept(server: HttpServer, socket: Socket): void {
     if (free < limits.minFreeMemory) free = freeMemory(true);
     if (stats.lowestFree < 0 || free < stats.lowestFree) stats.lowestFree = free;
   }
+  // One timer for all connections (and ending sockets), only while there are any.
+  if (server._sweep === undefined) server._sweep = startSweep(server);
   const c: Connection = {
     _server: server, _socket: socket, _state: READING, _data: "", _at: 0, _length: -1,
-    _expires: Math.round(limits.requestTimeout / SWEEP_INTERVAL + 1.49), _deadline: Math.round(limits.headerTimeout / SWEEP_INTERVAL + 1.49),
+    _expires: deadline(server, limits.requestTimeout), _deadline: deadline(server, limits.headerTimeout),
   };
   if (c._deadline > c._expires) c._deadline = c._expires;
   (socket as any)._connection = c;
-  // One timer for all connections (and ending sockets), only while there are any.
-  if (server._sweep === undefined) server._sweep = startSweep(server);
   const slots = server.threads ? limits.maxConnections : 1;
   if (connections.length >= slots + limits.maxQueue || (free >= 0 && free < limits.minFreeMemory)) {
-    // Its 503 is all it gets: only its close is listened to.
+    // Its 503 is all it gets: only its close (and, while that is sent, its drain) is listened to.
     socket.on("close", onSocketEvent);
     stats.rejected++;
     return fail(c, 503);

@@ -14,7 +14,7 @@ import { report } from "./server";
 import { fail, finish, handlerFailed, respond, write } from "./writer";
 import { HANDLING, READING, READY, WRITING } from "./state";
 import { admit } from "./admission";
-import { SWEEP_INTERVAL } from "./deadlines";
+import { deadline } from "./deadlines";
 
 /**
  * One client connection: a plain object (made in admission.ts), not a class, for the lock reason above
@@ -22,6 +22,7 @@ import { SWEEP_INTERVAL } from "./deadlines";
  * yet are left out).
  */
 export interface Connection {
+  // _data, _at, _length and _expires are absent while the handler runs (see handle).
   _server: HttpServer;
   _socket: Socket;
   _state: number;
@@ -145,7 +146,7 @@ function receive(c: Connection, chunk: string): void {
   }
   // A sink still taking the body, or a held body not all in: the client has bodyTimeout for the next piece.
   if (sink ? c._sink : c._data.length < length) {
-    c._deadline = Math.min(Math.round(limits.bodyTimeout / SWEEP_INTERVAL + 1.49), c._expires);
+    c._deadline = Math.min(deadline(server, limits.bodyTimeout), c._expires);
     return;
   }
   c._state = READY;
@@ -175,11 +176,17 @@ export function handle(c: Connection): void {
   const request = c._request as HttpRequest;
   if (c._data) request.data = decode ? decode(c._data) : c._data;
   const response = c._response = new HttpResponse();
-  c._data = "";
+  // What reading needed is let go while the handler runs (respond and fail set what writing needs): on a
+  // board each field held costs a variable, for as long as the handler takes.
+  const reading: Partial<Connection> = c;
+  delete reading._data;
+  delete reading._at;
+  delete reading._length;
+  delete reading._expires;
   c._state = HANDLING;
   // Set for a handler that returns at once too: should the interpreter abort it (out of memory), the
   // connection is still answered (503) and its place given back.
-  c._deadline = Math.round(limits.handlerTimeout / SWEEP_INTERVAL + 1.49);
+  c._deadline = deadline(server, limits.handlerTimeout);
   server.stats.requests++;
   try {
     const result: any = server.args.length ? server.handler.apply(undefined, ([request, response] as any[]).concat(server.args) as any)

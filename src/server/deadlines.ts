@@ -1,7 +1,7 @@
 // Deadlines: one timer per server, while it holds connections or ending sockets, checks every deadline.
-// A deadline is a count of sweeps still to come (0: none), not a time: a small whole number, which a
-// board holds in the field's own variable, where a time (a fraction of a millisecond since 1970) takes
-// a second one.
+// A connection's deadline is a count of sweeps still to come (0: none), not a time: a small whole number,
+// which a board holds in the field's own variable, where a time (a fraction of a millisecond since 1970)
+// takes a second one.
 import type { HttpServer } from "./server";
 import { fail, finish } from "./writer";
 import { HANDLING, READING } from "./state";
@@ -9,10 +9,14 @@ import { HANDLING, READING } from "./state";
 /** How often deadlines are checked, in milliseconds: a timeout fires up to this much late. */
 export const SWEEP_INTERVAL = 500;
 
-// A timeout in milliseconds as a deadline: the sweeps that will have passed once it is over, rounded up,
-// and one more, as the next may come at once. Written where it is used, as
-// `Math.round(ms / SWEEP_INTERVAL + 1.49)`: a function of its own would cost memory at rest on a board,
-// and Espruino's Math.ceil gives a fraction-typed number, which takes a variable of its own.
+/**
+ * `ms` from now as a deadline: the sweeps to come until the first one at or after it (the same moment
+ * a time would fire). Rounded with Math.round: Espruino's Math.ceil gives a fraction-typed number, which
+ * takes a variable of its own. Call only while the sweep runs (it sets `_sweptAt`).
+ */
+export function deadline(server: HttpServer, ms: number): number {
+  return Math.round((Date.now() - server._sweptAt + ms) / SWEEP_INTERVAL + 0.49);
+}
 
 /**
  * Starts checking the server's connections' deadlines (408 while reading, 503 for a handler, dropped
@@ -20,11 +24,13 @@ export const SWEEP_INTERVAL = 500;
  * does); stops once there is nothing left to check. Returns the timer.
  */
 export function startSweep(server: HttpServer): any {
+  server._sweptAt = Date.now();
   const timer: any = setInterval(function () {
+    server._sweptAt = Date.now();
     const list = server._connections.slice();
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
-      c._expires--;
+      if (c._state === READING) c._expires--;
       if (!c._deadline || --c._deadline > 0) continue;
       if (c._state === READING) fail(c, 408);
       else if (c._state === HANDLING) fail(c, 503);

@@ -112,6 +112,8 @@ export class HttpServer {
   _ending: any[] = [];
   /** @internal The deadline timer, while there are connections or ending sockets. */
   _sweep: any = undefined;
+  /** @internal When the deadline timer last ran (see deadlines.ts). */
+  _sweptAt!: number;
 
   /**
    * `port` (80), `handler(request, response, ...args)` (staticResource), `args` passed to the handler after

@@ -7,7 +7,7 @@ import { report } from "./server";
 import type { HttpRequest } from "../core/request";
 import { admit, release } from "./admission";
 import { onSocketEvent } from "./connection";
-import { SWEEP_INTERVAL } from "./deadlines";
+import { deadline } from "./deadlines";
 
 /** Sends the response the handler filled in. */
 export function respond(c: Connection): void {
@@ -83,7 +83,7 @@ export function write(c: Connection, head: string): void {
             c._streaming = true;
             admit(server);
           }
-          c._deadline = Math.round(server.limits.writeTimeout / SWEEP_INTERVAL + 1.49);
+          c._deadline = deadline(server, server.limits.writeTimeout);
           if (piece) socket.write(piece, "binary");
           return;
         }
@@ -106,7 +106,7 @@ export function write(c: Connection, head: string): void {
           if (stream.close) stream.close();
         }
       }
-      c._deadline = Math.round(server.limits.writeTimeout / SWEEP_INTERVAL + 1.49);
+      c._deadline = deadline(server, server.limits.writeTimeout);
       if (c._at >= c._data.length && !c._stream) {
         if (piece) socket.write(piece, "binary");
         return finish(c, false);
