@@ -20,10 +20,10 @@ function trackingNet() {
   const inner = netAdapter(nodeNet);
   const sockets: { remotePort: number; socket: nodeNet.Socket }[] = [];
   const net = {
-    createServer(onConnection: (socket: any) => void) {
-      return inner.createServer((socket: any) => {
-        sockets.push({ remotePort: socket.remotePort, socket });
-        onConnection(socket);
+    createServer(onConnection: (socket?: any, error?: any) => void) {
+      return inner.createServer((socket?: any, error?: any) => {
+        if (socket) sockets.push({ remotePort: socket.remotePort, socket });
+        onConnection(socket, error); // without a socket: the failure to listen
       });
     },
   };
