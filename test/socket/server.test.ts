@@ -225,6 +225,29 @@ test("a client that stops sending gets 408 after headerTimeout", async (t) => {
   t.is(parseResponse(await connection.response).status, 408);
 });
 
+test("a deadline fires at the first check at or after it: never early, at most one sweep (500 ms) late", async (t) => {
+  const { connect } = fakeServer(() => undefined, { headerTimeout: 700 });
+  // A first client keeps the deadline timer running, so that the second comes between two of its sweeps.
+  const first = connect();
+  first.send("GET / HTTP/1.0\r\n");
+  await wait(300);
+  const started = Date.now();
+  const second = connect();
+  second.send("GET / HTTP/1.0\r\nHost:");
+  const status = parseResponse(await second.response).status;
+  const ms = Date.now() - started;
+  t.is(status, 408);
+  t.true(ms >= 690 && ms < 700 + 500 + 200, `408 after ${ms} ms`);
+  await first.response;
+});
+
+test("a timeout of 0 fires at the next check, not never", async (t) => {
+  const { connect } = fakeServer(() => undefined, { headerTimeout: 0 });
+  const connection = connect();
+  connection.send("GET / HTTP/1.0\r\nHost:");
+  t.is(parseResponse(await connection.response).status, 408);
+});
+
 test("limits: request line 414, headers 431, body 413, malformed 400, each closing the connection", async (t) => {
   const { request } = fakeServer(() => undefined, { maxRequestLine: 64, maxHeaderBytes: 256, maxHeaders: 4, maxBody: 10 });
   t.is((await request("GET /" + "a".repeat(100) + " HTTP/1.0\r\n\r\n")).status, 414);
