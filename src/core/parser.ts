@@ -34,35 +34,39 @@ export interface RequestHead {
  * incomplete (call again with more); or the status code for a request that cannot be parsed or breaks a
  * limit (400, 414, 431; maxBody is the server's to check, as a handler may take the body itself). Empty lines before the request line are skipped; bare LF line ends are
  * accepted like CRLF. Methods, header names and protocols are not validated: they pass through as sent.
- * The head is parsed a line at a time: splitting it whole would be faster on Espruino but holds a second
+ *
+ * Most requests come in one piece: a first call walks the head line by line and finds its end on the way.
+ * A call that resumes first looks for the blank line with a native search from where the last one stopped,
+ * and walks only once it is there. Either way an error is answered only once the head is complete (see
+ * settle), so the answer does not depend on how the request was split.
+ * The head is walked a line at a time: splitting it whole would be faster on Espruino but holds a second
  * copy of it, which a 1 KB head on a 1600-variable heap cannot afford.
  */
 export function parseRequest(buffer: string, limits: Limits, scanned: number): RequestHead | number {
   let start = 0;
   while (buffer.charCodeAt(start) === 13 || buffer.charCodeAt(start) === 10) start++;
+  const head = start;
   let end = buffer.indexOf("\n", start);
-  const lineEnd = end < 0 ? buffer.length : end;
-  // Without its LF yet, the line may still end in the CR that comes with it; with it, the CR is not counted.
-  if (lineEnd - start - (buffer.charCodeAt(lineEnd - 1) === 13 ? 1 : 0) > limits.maxRequestLine) return 414;
-  // The blank line that ends the head: two native searches rather than a loop (Espruino runs JavaScript
-  // slowly and its own indexOf fast), resumed two bytes back, as it may straddle two pieces.
-  const from = scanned - 2 > start ? scanned - 2 : start;
-  const bare = find(buffer, "\n\n", from);
-  const crlf = find(buffer, "\n\r\n", from);
-  const size = crlf >= 0 && (bare < 0 || crlf < bare) ? crlf + 3 : bare < 0 ? -1 : bare + 2;
-  if (size < 0) return buffer.length > limits.maxHeaderBytes ? 431 : 0;
-  if (size - start > limits.maxHeaderBytes) return 431;
+  if (end < 0 || end - start > limits.maxRequestLine) {
+    const lineEnd = end < 0 ? buffer.length : end;
+    // Without its LF yet, the line may still end in the CR that comes with it; with it, the CR is not counted.
+    if (lineEnd - start - (buffer.charCodeAt(lineEnd - 1) === 13 ? 1 : 0) > limits.maxRequestLine) return 414;
+    if (end < 0) return buffer.length > limits.maxHeaderBytes ? 431 : 0;
+  }
+  const found = scanned ? settle(buffer, head, scanned, limits, -1) : -1;
+  if (found >= 0) return found;
 
   // Native trim: far cheaper on Espruino than a loop in JavaScript.
   const line = buffer.substring(start, end).trim();
   const firstSpace = line.indexOf(" ");
   const lastSpace = line.lastIndexOf(" ");
-  if (firstSpace <= 0 || lastSpace === firstSpace) return 400;
+  if (firstSpace <= 0 || lastSpace === firstSpace) return settle(buffer, head, 0, limits, 400);
   const target = line.substring(firstSpace + 1, lastSpace).trim();
   const protocol = line.substring(lastSpace + 1);
-  if (!target.length || !protocol.length) return 400;
+  if (!target.length || !protocol.length) return settle(buffer, head, 0, limits, 400);
 
   const headers: { [name: string]: string } = {};
+  const maxHeaders = limits.maxHeaders;
   let count = 0;
   let contentLength = -1;
   let lengthSeen: string | undefined;
@@ -70,21 +74,30 @@ export function parseRequest(buffer: string, limits: Limits, scanned: number): R
   for (;;) {
     start = end + 1;
     end = buffer.indexOf("\n", start);
+    if (end < 0) return buffer.length > limits.maxHeaderBytes ? 431 : 0;
     const first = buffer.charCodeAt(start);
-    if (end === start || (end === start + 1 && first === 13)) break; // the blank line
-    if ((first === 32 || first === 9) && lastName) {
-      // An obsolete folded continuation line belongs to the previous field.
-      headers[lastName] += " " + buffer.substring(start, end).trim();
-      continue;
+    if (first < 33) {
+      if (first === 13 ? end === start + 1 : end === start) break; // the blank line
+      if ((first === 32 || first === 9) && lastName) {
+        // An obsolete folded continuation line belongs to the previous field.
+        headers[lastName] += " " + buffer.substring(start, end).trim();
+        continue;
+      }
     }
     const colon = buffer.indexOf(":", start);
-    if (colon < 0 || colon > end || colon === start) return 400;
-    if (++count > limits.maxHeaders) return 431;
+    if (!(colon > start && colon < end)) return settle(buffer, head, 0, limits, 400);
+    if (++count > maxHeaders) return settle(buffer, head, 0, limits, 431);
     const name = buffer.substring(start, colon).trim();
     const value = buffer.substring(colon + 1, end).trim();
-    if (!plainKey(name)) { lastName = ""; continue; }
-    // Prototype members are never strings, so this finds only fields already received.
-    headers[name] = typeof headers[name] === "string" ? headers[name] + ", " + value : value;
+    const held = headers[name];
+    // The usual field, new and starting with a plain byte, is added at once. A repeated one is joined;
+    // prototype members ("constructor"...) are never strings, so that finds only fields already received.
+    if (held === undefined && first > 32 && first < 255) headers[name] = value;
+    else if (plainKey(name)) headers[name] = typeof held === "string" ? held + ", " + value : value;
+    else {
+      lastName = "";
+      continue;
+    }
     lastName = name;
     if (name.length === 14 && name.toLowerCase() === "content-length") {
       // A second, different Content-Length makes the length unknowable: the body is then ignored.
@@ -93,6 +106,7 @@ export function parseRequest(buffer: string, limits: Limits, scanned: number): R
       lengthSeen = value;
     }
   }
+  if (end + 1 - head > limits.maxHeaderBytes) return 431;
   // The usual method and protocol are shared strings, not copies: on a board each string held costs
   // variables, for as long as its request is handled.
   const method = line.substring(0, firstSpace);
@@ -102,8 +116,24 @@ export function parseRequest(buffer: string, limits: Limits, scanned: number): R
     protocol: protocol === HTTP_1_0 ? HTTP_1_0 : protocol,
     headers: headers,
     contentLength: contentLength >= 0 ? contentLength : -1,
-    size: size,
+    size: end + 1,
   };
+}
+
+/**
+ * The answer for the head starting at `head`, once its blank line is looked for from `from` (-1: a walk
+ * is to find it): 0 while incomplete (431 past maxHeaderBytes), 431 when too large, else `status`. A
+ * head found wrong before its end was seen gets the same answer as if it had come complete. Two native
+ * searches rather than a loop (Espruino runs JavaScript slowly and its own indexOf fast), resumed two bytes
+ * back, as the blank line may straddle two pieces.
+ */
+function settle(buffer: string, head: number, from: number, limits: Limits, status: number): number {
+  const at = from - 2 > head ? from - 2 : head;
+  const bare = find(buffer, "\n\n", at);
+  const crlf = find(buffer, "\n\r\n", at);
+  const size = crlf >= 0 && (bare < 0 || crlf < bare) ? crlf + 3 : bare < 0 ? -1 : bare + 2;
+  if (size < 0) return buffer.length > limits.maxHeaderBytes ? 431 : 0;
+  return size - head > limits.maxHeaderBytes ? 431 : status;
 }
 
 /** A Content-Length value as a number, or -2 when it is not all digits. (Kept out of parseRequest's loop:

@@ -5,8 +5,9 @@ import { BodyStream, HttpResponse } from "./response";
 import { findHeader } from "./headers";
 import { find, HTTP_1_0, plainKey } from "./text";
 
-/** A header name or value with CR and LF removed, so that it cannot break the head. */
+/** A line of the head with CR and LF removed, so that it cannot break the head (two native searches when there are none). */
 function oneLine(text: string): string {
+  if (text.indexOf("\r") < 0 && text.indexOf("\n") < 0) return text;
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const c = text.charAt(i);
@@ -22,17 +23,15 @@ function oneLine(text: string): string {
  */
 export function serializeHead(protocol: string, status: number, headers: { [name: string]: unknown }, length: number,
                               phrases: string | undefined): string {
-  let line = protocol + " " + status + " " + reasonPhrase(status, phrases);
-  let head = "";
+  // Only a protocol a handler set may hold a line break: the status is a number, its phrase from the table.
+  let head = protocol === HTTP_1_0 ? protocol : oneLine(protocol);
+  head += " " + status + " " + reasonPhrase(status, phrases) + "\r\n";
   for (const name in headers) {
     const value: any = headers[name];
     if (value === undefined || value === null || !plainKey(name)) continue;
     if (name.length === 14 && name.toLowerCase() === "content-length") continue;
-    // Each line checked as it is added: two native searches, no call, in the common case.
-    head += (line.indexOf("\r") < 0 && line.indexOf("\n") < 0 ? line : oneLine(line)) + "\r\n";
-    line = name + ": " + value;
+    head += oneLine(name + ": " + value) + "\r\n";
   }
-  head += (line.indexOf("\r") < 0 && line.indexOf("\n") < 0 ? line : oneLine(line)) + "\r\n";
   return head + (length >= 0 ? "Content-Length: " + length + "\r\n\r\n" : "\r\n");
 }
 
@@ -101,16 +100,23 @@ export function prepareResponse(response: HttpResponse, headOnly: boolean, wire:
   // The status line must stay one line whatever a handler puts there: a three-digit code (100-999), as a
   // number or a string of digits ("204" is 204); left undefined, 200. Anything else is the handler's error.
   const given: any = response.status;
-  const status = given === undefined ? 200 : Number(given);
-  if (!(typeof given === "number" || typeof given === "string" && String(status) === given || given === undefined) ||
-      !(status >= 100 && status <= 999 && status % 1 === 0)) {
-    throw new Error("picohttp: not a status code: " + JSON.stringify(String(given)));
+  let status = 200;
+  if (given !== 200 && given !== undefined) {
+    status = Number(given);
+    if (!(typeof given === "number" || typeof given === "string" && String(status) === given) ||
+        !(status >= 100 && status <= 999 && status % 1 === 0)) {
+      throw new Error("picohttp: not a status code: " + JSON.stringify(String(given)));
+    }
   }
   const headers = response.headers;
   let data: any = response.data;
   let length = -1;
   if (data === undefined || data === null) data = "";
-  if (typeof data === "function" || typeof data.read === "function") {
+  if (typeof data === "string") {
+    // The usual body, first: on a board each test on the way costs time.
+    target._data = wire.encode(data);
+    length = target._data.length;
+  } else if (typeof data === "function" || typeof data.read === "function") {
     // A stream's length: its own, or else the Content-Length the handler set, or none.
     if (data.read && typeof data.length === "number") length = data.length;
     const name = findHeader(headers, "Content-Length");

@@ -35,7 +35,8 @@ export interface Target {
 export function parseTarget(target: string, decode?: (bytes: string) => string): Target {
   const hash = target.indexOf("#");
   if (hash >= 0) target = target.substring(0, hash);
-  const scheme = find(target, "://");
+  // Origin form ("/a/b") is the usual one: only a target not starting with "/" may be absolute.
+  const scheme = target.charCodeAt(0) === 47 ? -1 : find(target, "://");
   if (scheme > 0 && scheme < target.indexOf("/")) {
     // Absolute form: the path (or the query, when there is no path) starts after the authority.
     let rest = scheme + 3;
@@ -58,10 +59,13 @@ export function parseTarget(target: string, decode?: (bytes: string) => string):
     }
   }
   const path = (hier.charAt(0) === "/" ? hier.substring(1) : hier).split("/");
-  // Not `i` again: the minifier would share one var with the loop above, which may not have run.
-  for (let segment = 0; segment < path.length; segment++) {
-    const text = percentDecode(path[segment]);
-    path[segment] = decode ? decode(text) : text;
+  // Most paths have nothing to decode: their segments are as split.
+  if (decode || hier.indexOf("%") >= 0) {
+    // Not `i` again: the minifier would share one var with the loop above, which may not have run.
+    for (let segment = 0; segment < path.length; segment++) {
+      const text = percentDecode(path[segment]);
+      path[segment] = decode ? decode(text) : text;
+    }
   }
   return { path: path, query: query };
 }

@@ -57,6 +57,8 @@ export function accept(server: HttpServer, socket: Socket): void {
 export function admit(server: HttpServer, now?: Connection): void {
   const connections = server._connections;
   const slots = server.threads ? server.limits.maxConnections : 1;
+  // No more connections than places: each has one.
+  if (now && connections.length <= slots) return handle(now);
   let ahead = 0;
   for (let i = 0; i < connections.length && ahead < slots; i++) {
     const c = connections[i];
@@ -81,7 +83,7 @@ export function release(server: HttpServer, c: Connection): void {
   for (let i = 0; i < connections.length; i++) {
     if (connections[i] === c) {
       connections.splice(i, 1);
-      admit(server);
+      if (connections.length) admit(server);
       break;
     }
   }

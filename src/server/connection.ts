@@ -53,7 +53,10 @@ export interface Connection {
  */
 export function onSocketEvent(this: any, chunk?: any): void {
   const c: Connection = this._connection;
-  if (typeof chunk === "boolean") {
+  if (typeof chunk === "string") {
+    // The most frequent event, tested first.
+    if (c && c._state === READING) receive(c, chunk);
+  } else if (typeof chunk === "boolean") {
     // Closed: the connection is over, and an ended socket need not be held any more (see finish).
     if (c) finish(c, undefined);
     const ending = this._endedBy ? this._endedBy._ending : [];
@@ -66,8 +69,6 @@ export function onSocketEvent(this: any, chunk?: any): void {
     this._endedBy = undefined;
   } else if (!c) {
     // over already: anything more is ignored
-  } else if (typeof chunk === "string") {
-    if (c._state === READING) receive(c, chunk);
   } else if (c._state === WRITING) {
     // 'drain' (Espruino passes the socket, Node nothing) while writing; or Node's 'end', which for a
     // stream that waits for data (server-sent events) means its listener has gone: it is freed at once.
@@ -115,8 +116,10 @@ function receive(c: Connection, chunk: string): void {
       // A body is held about twice (as received, then as request.data), some ten bytes a variable: refuse
       // one that would leave less than the handler will ask for (half of minFreeMemory, see handle()).
       const freeMemory = server._platform.freeMemory;
-      const floor = limits.minFreeMemory / 2 + length / 5;
-      if (length > 0 && freeMemory && freeMemory(false) < floor && freeMemory(true) < floor) return fail(c, 503);
+      if (length > 0 && freeMemory) {
+        const floor = limits.minFreeMemory / 2 + length / 5;
+        if (freeMemory(false) < floor && freeMemory(true) < floor) return fail(c, 503);
+      }
     }
   }
   const sink = c._sink;

@@ -23,8 +23,18 @@ export function respond(c: Connection): void {
   const group = response.status === undefined ? 2 : Math.floor(response.status / 100);
   c._server.stats.responses[group <= 5 ? group : 0]++;
   c._request = c._response = undefined;
-  c._socket.on("drain", onSocketEvent);
   c._state = WRITING;
+  if (!c._stream && c._data.length <= c._server.limits.chunkSize) {
+    // The usual answer, in one piece: written at once, with no 'drain' to wait for (nor write's loop to run).
+    try {
+      c._socket.write(head + c._data, "binary");
+    } catch (error) {
+      report(c._server, error);
+      return finish(c, true);
+    }
+    return finish(c, false);
+  }
+  c._socket.on("drain", onSocketEvent);
   c._at = 0;
   write(c, head);
 }
@@ -106,11 +116,11 @@ export function write(c: Connection, head: string): void {
           if (stream.close) stream.close();
         }
       }
-      c._deadline = deadline(server, server.limits.writeTimeout);
       if (c._at >= c._data.length && !c._stream) {
         if (piece) socket.write(piece, "binary");
         return finish(c, false);
       }
+      c._deadline = deadline(server, server.limits.writeTimeout);
       head = "";
       if (piece && !socket.write(piece, "binary")) return; // continued on 'drain'
       piece = "";
