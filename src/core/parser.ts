@@ -44,7 +44,7 @@ export interface RequestHead {
  */
 export function parseRequest(buffer: string, limits: Limits, scanned: number): RequestHead | number {
   let start = 0;
-  while (buffer.charCodeAt(start) === 13 || buffer.charCodeAt(start) === 10) start++;
+  for (let c = buffer.charCodeAt(0); c === 13 || c === 10; c = buffer.charCodeAt(++start));
   const head = start;
   let end = buffer.indexOf("\n", start);
   if (end < 0 || end - start > limits.maxRequestLine) {

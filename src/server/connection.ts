@@ -54,8 +54,9 @@ export interface Connection {
 export function onSocketEvent(this: any, chunk?: any): void {
   const c: Connection = this._connection;
   if (typeof chunk === "string") {
-    // The most frequent event, tested first.
-    if (c && c._state === READING) receive(c, chunk);
+    // The most frequent event, tested first. Not inlined: Espruino lexes the whole text of a function at
+    // each call (even past a return), and every event of every socket comes through here.
+    if (c && c._state === READING) /*#__NOINLINE__*/ receive(c, chunk);
   } else if (typeof chunk === "boolean") {
     // Closed: the connection is over, and an ended socket need not be held any more (see finish).
     if (c) finish(c, undefined);
