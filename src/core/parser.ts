@@ -1,7 +1,7 @@
 // The request parser, picohttpparser-style: one pure function over the bytes received so far (a byte
 // string) that returns the parsed head, "incomplete" or the status to answer with, and resumes its
-// search where the previous call stopped. No regular expressions (Espruino's engine is too weak) and no
-// allocation until the header section is complete.
+// search where the previous call stopped. No regular expressions (Espruino's engine is too weak); on a
+// resumed call, no allocation until the header section is complete.
 import { find, HTTP_1_0, plainKey } from "./text";
 
 const GET = "GET";
@@ -121,11 +121,11 @@ export function parseRequest(buffer: string, limits: Limits, scanned: number): R
 }
 
 /**
- * The answer for the head starting at `head`, once its blank line is looked for from `from` (-1: a walk
- * is to find it): 0 while incomplete (431 past maxHeaderBytes), 431 when too large, else `status`. A
- * head found wrong before its end was seen gets the same answer as if it had come complete. Two native
- * searches rather than a loop (Espruino runs JavaScript slowly and its own indexOf fast), resumed two bytes
- * back, as the blank line may straddle two pieces.
+ * The answer for the head starting at `head`, its blank line searched for from `from` (0: the whole head):
+ * 0 while incomplete (431 past maxHeaderBytes), 431 when larger than that, else `status` (-1 for a
+ * resumed call: go on). So a head found wrong before its end was seen gets the answer it would have had
+ * complete. Two native searches rather than a loop (Espruino runs JavaScript slowly and its own indexOf
+ * fast), resumed two bytes back, as the blank line may straddle two pieces.
  */
 function settle(buffer: string, head: number, from: number, limits: Limits, status: number): number {
   const at = from - 2 > head ? from - 2 : head;

@@ -71,6 +71,21 @@ test("parseHead never lets a field reach the prototype, and drops the names Espr
   t.is(Object.getPrototypeOf(h.headers), Object.prototype);
   t.deepEqual(Object.keys(h.headers), ["hasOwnProperty"]);
   t.is(h.headers.constructor, Object);
+  // A first line starting with whitespace is a field of its own (there is nothing to fold it into): its
+  // name, once trimmed, is checked like any other.
+  t.deepEqual(head("GET / HTTP/1.0\r\n \xffhidden: z\r\n\tconstructor: y\r\n\r\n").headers, {});
+});
+
+test("parseRequest answers an error seen before the head is complete only once it is, as if it had come whole", (t) => {
+  const limits = { maxRequestLine: 64, maxHeaderBytes: 128, maxHeaders: 2 };
+  t.is(parseRequest("GET / HTTP/1.0\r\nno colon\r\n", limits, 0), 0);
+  t.is(parseRequest("GET / HTTP/1.0\r\nno colon\r\n\r\n", limits, 0), 400);
+  t.is(parseRequest("GET / HTTP/1.0\r\nA: 1\r\nB: 2\r\nC: 3\r\n", limits, 0), 0);
+  t.is(parseRequest("GET / HTTP/1.0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", limits, 0), 431);
+  // Past maxHeaderBytes, a head that is wrong and one that never ends get the same answer.
+  t.is(parseRequest("GET / HTTP/1.0\r\nno colon\r\n" + "x".repeat(200), limits, 0), 431);
+  t.is(parseRequest("GARBAGE\r\nA: " + "x".repeat(200) + "\r\n\r\n", limits, 0), 431);
+  t.is(parseRequest("GARBAGE\r\n\r\n", limits, 0), 400);
 });
 
 test("parseHead takes a valid Content-Length and ignores an invalid one", (t) => {
@@ -153,7 +168,9 @@ test("prepareResponse takes three-digit codes, as numbers or digit strings, and 
   t.is(statusLine("204"), "HTTP/1.0 204 No Content");
   t.is(statusLine(999), "HTTP/1.0 999 Unknown");
   t.is(statusLine(100), "HTTP/1.0 100 Continue");
-  for (const bad of [null, 0, 99, 1000, 200.5, NaN, Infinity, -200, "abc", "", " 200", "2e2", "200\r\nSet-Cookie: a=1", true, {}, []]) {
+  t.is(statusLine(200), "HTTP/1.0 200 OK");
+  t.is(statusLine("200"), "HTTP/1.0 200 OK");
+  for (const bad of [null, 0, 99, 1000, 200.5, NaN, Infinity, -200, "abc", "", " 200", "2e2", "200\r\nSet-Cookie: a=1", "200.0", [200], true, {}, []]) {
     t.throws(() => statusLine(bad), { message: /not a status code/ }, JSON.stringify(String(bad)));
   }
 });
