@@ -11,11 +11,13 @@ export const SWEEP_INTERVAL = 500;
 
 /**
  * `ms` from now as a deadline: the sweeps to come until the first one at or after it (the same moment
- * a time would fire), and at least the next (0 would mean none). Rounded with Math.round: Espruino's
- * Math.ceil gives a fraction-typed number, which takes a variable of its own. Call only while the sweep
- * runs (it sets `_sweptAt`).
+ * a time would fire), and at least the next (0 would mean none). For a whole number of sweeps (every
+ * default) that is one more than their count, whenever the last sweep was: no clock to read. Math.round
+ * throughout: on Espruino a quotient is fraction-typed even when whole, and so is what Math.ceil gives,
+ * and a fraction takes a variable of its own. Call only while the sweep runs (it sets `_sweptAt`).
  */
 export function deadline(server: HttpServer, ms: number): number {
+  if (!(ms % SWEEP_INTERVAL)) return Math.round(ms / SWEEP_INTERVAL) + 1;
   return Math.round((Date.now() - server._sweptAt + ms) / SWEEP_INTERVAL + 0.49) || 1;
 }
 
