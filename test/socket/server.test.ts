@@ -241,6 +241,21 @@ test("a deadline fires at the first check at or after it: never early, at most o
   await first.response;
 });
 
+test("a timeout of a whole number of sweeps fires at the first check at or after it too", async (t) => {
+  const { connect } = fakeServer(() => undefined, { headerTimeout: 1000 });
+  const first = connect();
+  first.send("GET / HTTP/1.0\r\n");
+  await wait(300);
+  const started = Date.now();
+  const second = connect();
+  second.send("GET / HTTP/1.0\r\nHost:");
+  const status = parseResponse(await second.response).status;
+  const ms = Date.now() - started;
+  t.is(status, 408);
+  t.true(ms >= 990 && ms < 1000 + 500 + 200, `408 after ${ms} ms`);
+  await first.response;
+});
+
 test("a timeout of 0 fires at the next check, not never", async (t) => {
   const { connect } = fakeServer(() => undefined, { headerTimeout: 0 });
   const connection = connect();
