@@ -17,7 +17,7 @@ export const SWEEP_INTERVAL = 500;
  * and a fraction takes a variable of its own. Call only while the sweep runs (it sets `_sweptAt`).
  */
 export function deadline(server: HttpServer, ms: number): number {
-  if (!(ms % SWEEP_INTERVAL)) return Math.round(ms / SWEEP_INTERVAL) + 1;
+  if (ms >= 0 && !(ms % SWEEP_INTERVAL)) return Math.round(ms / SWEEP_INTERVAL) + 1;
   return Math.round((Date.now() - server._sweptAt + ms) / SWEEP_INTERVAL + 0.49) || 1;
 }
 

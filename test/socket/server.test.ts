@@ -256,11 +256,13 @@ test("a timeout of a whole number of sweeps fires at the first check at or after
   await first.response;
 });
 
-test("a timeout of 0 fires at the next check, not never", async (t) => {
-  const { connect } = fakeServer(() => undefined, { headerTimeout: 0 });
-  const connection = connect();
-  connection.send("GET / HTTP/1.0\r\nHost:");
-  t.is(parseResponse(await connection.response).status, 408);
+test("a timeout of 0 fires at the next check, not never; so does a negative one", async (t) => {
+  for (const headerTimeout of [0, -500]) {
+    const { connect } = fakeServer(() => undefined, { headerTimeout });
+    const connection = connect();
+    connection.send("GET / HTTP/1.0\r\nHost:");
+    t.is(parseResponse(await connection.response).status, 408, String(headerTimeout));
+  }
 });
 
 test("limits: request line 414, headers 431, body 413, malformed 400, each closing the connection", async (t) => {
