@@ -110,8 +110,8 @@ export class HttpServer {
    * garbage collection.
    */
   _ending: any[] = [];
-  /** @internal The deadline timer, while there are connections or ending sockets. */
-  _sweep: any = undefined;
+  /** @internal The deadline timer, while there are connections or ending sockets (absent until then: a field costs a variable). */
+  _sweep: any;
   /** @internal When the deadline timer last ran (see deadlines.ts). */
   _sweptAt!: number;
 
@@ -140,7 +140,7 @@ export class HttpServer {
     this.args = (args as any[]) || [];
     this.threads = threads !== undefined ? threads : options.threads !== false;
     this.block = block !== undefined ? block : options.block !== false;
-    this.host = options.host;
+    if (options.host) this.host = options.host;
     this.net = options.net || this._platform.net;
     if (start !== undefined ? start : options.start !== false) this.start();
   }
