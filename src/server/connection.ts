@@ -171,10 +171,14 @@ export function handle(c: Connection): void {
     // streaming would run the heap out: the interpreter would abort mid-request and cut downloads short.
     // Half the minFreeMemory floor, and a quarter of a piece's bytes in variables for each stream (about
     // two pieces in flight each; a variable holds some ten bytes of a string).
+    // The streams are counted only when free memory is below what every connection streaming would need.
     const connections = server._connections;
     let needed = limits.minFreeMemory / 2;
-    for (let i = 0; i < connections.length; i++) if (connections[i]._stream) needed += limits.chunkSize / 4;
-    if (freeMemory(false) < needed && freeMemory(true) < needed) return fail(c, 503);
+    const free = freeMemory(false);
+    if (free < needed + connections.length * limits.chunkSize / 4) {
+      for (let i = 0; i < connections.length; i++) if (connections[i]._stream) needed += limits.chunkSize / 4;
+      if (free < needed && freeMemory(true) < needed) return fail(c, 503);
+    }
   }
   const decode = platform.decode;
   const request = c._request as HttpRequest;
