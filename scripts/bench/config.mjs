@@ -32,7 +32,7 @@ export const TARGETS = {
   helloBlocks: 260, // a hello-world server at rest (require + new HttpServer(port, handler)), from Storage
   ramBlocks: 700, // the core uploaded to RAM
   inflightBlocks: 60, // per connection in flight, GET with three headers, handler waiting
-  streamBlocks: 60, // streaming 64 KB adds
+  streamBlocks: 60, // what streaming 64 KB adds over a request for a 12-byte file
   nodeRatio: 1, // picohttp req/s / node:http req/s
 };
 

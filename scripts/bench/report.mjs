@@ -161,7 +161,7 @@ export function targets(report, heaps) {
         entry.inflight.picohttpPerConnection, TARGETS.inflightBlocks, "<="));
     }
     if (entry.stream) {
-      list.push(verdict(`${heap} heap: streaming 64 KB adds (variables, live)`, entry.stream.live && entry.stream.live.added,
+      list.push(verdict(`${heap} heap: streaming 64 KB adds over a 12-byte file (variables, live)`, streamAdds(entry.stream),
         TARGETS.streamBlocks, "<="));
     }
   }
@@ -212,11 +212,21 @@ function memoryRows(entry) {
   const stream = entry.stream;
   if (stream && stream.error) cannot("streaming 64 KB from Storage", stream);
   else if (stream) {
-    rows.push(["streaming 64 KB from Storage: peak added, live (GC at each read)", stream.live.added, `<= ${TARGETS.streamBlocks}`]);
-    rows.push(["                              peak added, no GC (garbage included)", stream.noGc.added, ""]);
-    rows.push(["  the same for a 12-byte file, live", stream.smallLive.added, ""]);
+    rows.push(["a 12-byte file from Storage: peak added while in flight, live", stream.smallLive.added, ""]);
+    rows.push(["a 64 KB file, streamed: peak added while in flight, live (GC at each read)", stream.live.added, ""]);
+    rows.push(["                        peak added, no GC (garbage included)", stream.noGc.added, ""]);
+    rows.push(["  what streaming 64 KB adds over the 12-byte file, live", streamAdds(stream), `<= ${TARGETS.streamBlocks}`]);
   }
   return rows;
+}
+
+/**
+ * What streaming a 64 KB file adds to a request for a 12-byte one (both peaks include the connection,
+ * its request and response, and staticResource's objects: what the streaming budget is about is that
+ * size does not add to them).
+ */
+function streamAdds(stream) {
+  return stream.live && stream.smallLive ? stream.live.added - stream.smallLive.added : null;
 }
 
 export function printReport(report, heaps) {

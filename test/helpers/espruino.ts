@@ -100,9 +100,15 @@ export class Board {
   output = "";
 
   constructor(bin: string, dir: string, script: string) {
-    const probe = `\n;require("net").createServer(function (s) { s.on("data", function (d) {
-  var r; try { r = JSON.stringify({ v: eval(d) }); } catch (e) { r = JSON.stringify({ e: String(e) }); } s.end(r);
-}); }).listen(${this.probePort});\n`;
+    // Evaluated in a top-level function with the socket as `this` and the line's text overwritten: a
+    // function made by eval keeps its caller's scope, and in a closure that held the probe's socket
+    // (see probeCode in scripts/lib/interpreter.mjs).
+    const probe = `\n;function __probe(d) {
+  this.__pl = d; d = 0;
+  try { this.__pr = JSON.stringify({ v: eval(this.__pl) }); } catch (x) { this.__pr = JSON.stringify({ e: String(x) }); }
+  this.__pl = ""; this.end(this.__pr);
+}
+require("net").createServer(function (s) { s.on("data", __probe); }).listen(${this.probePort});\n`;
     writeFileSync(join(dir, "app.js"), script + probe);
     this.process = spawn(bin, ["app.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
     this.process.stdout!.setEncoding("latin1");
