@@ -13,10 +13,10 @@ function under(base: string, name: string): string {
 }
 
 /**
- * Joins the request path under `staticBase`. Returns undefined when a segment could reach outside it
- * ("..", ".", an empty segment, or one with a (decoded) slash, backslash or NUL), and "" for a name that
- * is never published: a dot-name at any depth (.bootcde, .wificfg, .git/, .env, the asset manifest,
- * temporary files) or a copy that save() has not finished ("name~").
+ * Joins the request path under `staticBase`. Returns undefined for a name no file may have: a segment that
+ * could reach outside it ("..", ".", an empty one, or one with a decoded slash, backslash or NUL) or one
+ * with a tab, CR or LF; and "" for a name that is never published: a dot-name at any depth (.bootcde,
+ * .wificfg, .git/, .env, the asset manifest, temporary files) or a copy that save() has not finished ("name~").
  */
 export function resourceName(path: string[], staticBase: string, defaultResource: string): string | undefined {
   let name = "";
@@ -24,8 +24,11 @@ export function resourceName(path: string[], staticBase: string, defaultResource
   for (let i = 0; i < path.length; i++) {
     let segment = path[i];
     if (segment === "" && i === path.length - 1) segment = defaultResource;
+    // Tab, CR and LF: the asset manifest is lines of tab-separated fields, and a name holding one would
+    // read (or, uploaded, write) another file's ETag and Cache-Control.
     if (segment === "" || segment === "." || segment === ".." || segment.indexOf("/") >= 0 ||
-        segment.indexOf("\\") >= 0 || segment.indexOf("\0") >= 0) return undefined;
+        segment.indexOf("\\") >= 0 || segment.indexOf("\0") >= 0 || segment.indexOf("\t") >= 0 ||
+        segment.indexOf("\n") >= 0 || segment.indexOf("\r") >= 0) return undefined;
     if (segment.charAt(0) === "." || segment.charAt(segment.length - 1) === "~") hidden = true;
     name += (i ? "/" : "") + segment;
   }

@@ -616,7 +616,8 @@ function staticCases(): Case[] {
   for (const [label, target] of [["..", "/www/.."], ["%2e%2e", "/www/%2e%2e/picohttp"], ["%2E%2E", "/www/sub/%2E%2E/plain.txt"],
     ["..%2f", "/www/..%2fpicohttp"], ["%2F", "/www/sub%2Fpage.txt"], ["%5C", "/www/sub%5Cpage.txt"],
     ["a backslash", "/www/sub\\page.txt"], ["%00", "/www/plain.txt%00.html"], ["an empty segment", "/www//plain.txt"],
-    ["an empty segment in a folder", "/www/sub//page.txt"]]) {
+    ["an empty segment in a folder", "/www/sub//page.txt"], ["%09", "/www/plain.txt%09"], ["%0A", "/www/%0Aplain.txt"],
+    ["%0D", "/www/sub/page.txt%0D"]]) {
     cases.push(one(`static: ${label} is 400`, get(target), BAD_NAME));
   }
   for (const extension in MIME) {

@@ -102,7 +102,9 @@ export async function checkUploads(t: ExecutionContext, port: number, big: numbe
   t.not(css.headers.etag, '"cssetag"');
 
   // Refused before a byte is read or written.
-  for (const name of [".bootcde", ".manifest", "a/.hidden", "..%2F.bootcde", "x%2F..%2F.wificfg", "page.html.gz", "backup~"]) {
+  for (const name of [".bootcde", ".manifest", "a/.hidden", "..%2F.bootcde", "x%2F..%2F.wificfg", "page.html.gz", "backup~",
+    // A tab or line break would write a line of its own into the asset manifest.
+    "q%0Aindex.html%09E%090%09immutable", "tab%09name", "cr%0D"]) {
     t.is((await put(name, "x")).status, 403, name);
   }
   t.is((await httpRequest(port, "/files/", { method: "PUT", body: "x" })).status, 403);

@@ -63,6 +63,7 @@ test("no request reaches a file outside staticBase", async (t) => {
   }
   t.is(resourceName(["..", "x"], "", "i"), undefined);
   t.is(resourceName(["a/b"], "", "i"), undefined);
+  for (const control of ["\t", "\n", "\r"]) t.is(resourceName(["a" + control + "b"], "", "i"), undefined, JSON.stringify(control));
   t.is(resourceName(["a", ""], "w", "i"), "w/a/i");
 });
 
