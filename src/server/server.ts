@@ -167,7 +167,7 @@ export class HttpServer {
  */
 function listen(server: HttpServer): NetServer | undefined {
   const callback = function (socket?: Socket, error?: any) {
-    if (socket) return accept(server, socket);
+    if (socket) return /*#__NOINLINE__*/ accept(server, socket);
     server._listener = undefined;
     report(server, new Error("picohttp: cannot listen on port " + server.port + ": " + (error && (error.code || error.message) || error)));
   };

@@ -20,7 +20,8 @@ export function respond(c: Connection): void {
     return handlerFailed(c, error);
   }
   // The status is valid, or prepareResponse would have thrown.
-  const group = response.status === undefined ? 2 : Math.floor(response.status / 100);
+  // `| 0`, not Math.floor: no call, and a whole number (a board holds it in the variable itself).
+  const group = response.status === undefined ? 2 : (response.status / 100) | 0;
   c._server.stats.responses[group <= 5 ? group : 0]++;
   c._request = c._response = undefined;
   c._state = WRITING;
@@ -55,7 +56,7 @@ export function handlerFailed(c: Connection, error: any): void {
 export function fail(c: Connection, status: number): void {
   const server = c._server;
   if (status === 408 || (status === 503 && c._state === HANDLING)) server.stats.timedOut++;
-  server.stats.responses[Math.floor(status / 100)]++;
+  server.stats.responses[(status / 100) | 0]++;
   if (c._state !== WRITING) c._socket.on("drain", onSocketEvent);
   c._state = WRITING;
   const stream = c._stream;
@@ -145,7 +146,9 @@ export function finish(c: Connection, drop: boolean | undefined): void {
   c._state = CLOSED;
   const stream = c._stream;
   const sink = c._sink;
-  c._stream = c._sink = c._request = c._response = undefined;
+  // Only what is there is let go: setting an absent field makes it (time, and a variable on a board).
+  if (stream || sink) c._stream = c._sink = undefined;
+  if (c._request) c._request = c._response = undefined;
   if (stream && stream.close) stream.close();
   c._data = "";
   const socket: any = c._socket;
