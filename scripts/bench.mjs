@@ -10,7 +10,8 @@
 // parts that need one are skipped, with a notice, when it is not set. Run `npm run build` first
 // (`npm run bench` does). --quick measures what the summary needs with fewer requests (a few minutes).
 //
-// The parts, in scripts/bench/: cpu.mjs (CPU per request on Espruino), memory.mjs (variables: the core,
+// The parts, in scripts/bench/: cpu.mjs (CPU per request on Espruino), javascript.mjs (the same without
+// the network), memory.mjs (variables: the core,
 // a server at rest, connections in flight, streaming), node.mjs (Node), report.mjs (the tables), with
 // the servers in apps.mjs, the targets and plans in config.mjs, and measure.mjs's retries and CPU rounds.
 // Interpreters, Storage, ports and arguments come from scripts/lib/.
@@ -19,6 +20,8 @@
 // - CPU per request: utime+stime of the server process from /proc/<pid>/stat over a fixed number of
 //   requests, after a warm-up, the server under load alone running (the others held with SIGSTOP),
 //   cases interleaved in rounds.
+// - JavaScript per request: the same request given to picohttp and the lean responder through fake
+//   sockets in one interpreter, timed inside it (no network, no idle loop: steady from run to run).
 // - Load: a client in this process on 127.0.0.1, a new connection per request, a fixed count per case,
 //   at a fixed concurrency, with a per-request timeout and a time cap per case.
 // - Memory: process.memory().usage (after a garbage collection), read through a probe server in the
@@ -34,6 +37,7 @@ import { integer, list, readArguments, UsageError } from "./lib/args.mjs";
 import { clockTicks, espruinoInfo, keepTempDirs, killAll } from "./lib/interpreter.mjs";
 import { CORE, FEATURES, NODE_BUNDLE } from "./lib/library.mjs";
 import { espruinoCpu } from "./bench/cpu.mjs";
+import { javascriptPerRequest } from "./bench/javascript.mjs";
 import { HEAPS, HELLO_REQUEST, INFLIGHT_N, PARTS, PLANS } from "./bench/config.mjs";
 import { attempt } from "./bench/measure.mjs";
 import { coreAtRest, inflight, ramUpload, streamPeak } from "./bench/memory.mjs";
@@ -113,6 +117,9 @@ async function espruinoHeap(heap, bin, bundle, options, notes) {
     log(`${heap} heap: CPU per request`);
     entry.cpu = await espruinoCpu(heap, bin, { bundle, ram: ram.fits === true, storage: options.cpuFromStorage || ram.fits !== true,
       builtin: options.builtin }, options, notes);
+    if (ram.fits === true) {
+      entry.javascript = await measure("JavaScript per request, no network", () => javascriptPerRequest(bin, bundle));
+    }
   }
   if (options.on.stream.includes(heap)) {
     entry.stream = await measure("streaming 64 KB", () => streamPeak(heap, bin));

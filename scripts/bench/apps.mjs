@@ -40,10 +40,10 @@ print("READY");
 
 /**
  * The floor for a parser in JavaScript: request line and header fields split into an object with
- * indexOf/substring, an HTTP/1.0 answer with Content-Length, then close.
+ * indexOf/substring, an HTTP/1.0 answer with Content-Length, then close. Its connection listener, as
+ * Espruino source (also given fake sockets by javascript.mjs).
  */
-export function leanApp(port) {
-  return `require("net").createServer(function (socket) {
+export const LEAN_CONNECTION = `function (socket) {
   var buffer = "";
   socket.on("data", function (chunk) {
     buffer += chunk;
@@ -71,7 +71,10 @@ export function leanApp(port) {
       "\\r\\n\\r\\n" + body);
     socket.end();
   });
-}).listen(${port});
+}`;
+
+export function leanApp(port) {
+  return `require("net").createServer(${LEAN_CONNECTION}).listen(${port});
 print("READY");
 `;
 }

@@ -81,6 +81,14 @@ export function summarize(report) {
     }
   }
 
+  const javascript = entry && entry.javascript;
+  if (javascript && measured(javascript.ratio)) {
+    cpuRows.row("JavaScript per request, no network (fake sockets), picohttp from RAM / lean responder",
+      `${fmt(javascript.ratio, 2)}x (${fmt(javascript.picohttp, 0)} / ${fmt(javascript.lean, 0)} us)`, "(diagnostic)");
+  } else if (javascript && javascript.error) {
+    cpuRows.cannot("JavaScript per request, no network (fake sockets)", javascript.error, "(diagnostic)");
+  }
+
   const board = on("1600");
   const small = report.espruino["1600"];
   const core = small && small.core;
