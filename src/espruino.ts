@@ -70,7 +70,7 @@ HttpServer.prototype._platform = {
     if (typeof data !== "string") return E.toString(data);
     return E.isUTF8 && E.isUTF8(data) ? (E.fromUTF8 as (text: string) => string)(data) : data;
   },
-  freeMemory: function (collect) { return process.memory(collect).free; },
+  memory: process.memory,
   // Read where it lies in flash: no RAM.
   phrases: storage.read("picohttp.status"),
   // The board's own limits, written to Storage by `npm run flash` from boards/<board>.json.

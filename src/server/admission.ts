@@ -12,13 +12,13 @@ export function accept(server: HttpServer, socket: Socket): void {
   const stats = server.stats;
   const connections = server._connections;
   const limits = server.limits;
-  const freeMemory = server._platform.freeMemory;
+  const memory = server._platform.memory;
   let free = -1;
-  if (freeMemory) {
+  if (memory) {
     // Without a collection the figure counts garbage as used: cheap, and a collection is asked for
     // only when that figure would turn work away.
-    free = freeMemory(false);
-    if (free < limits.minFreeMemory) free = freeMemory(true);
+    free = memory(false).free;
+    if (free < limits.minFreeMemory) free = memory(true).free;
     if (stats.lowestFree < 0 || free < stats.lowestFree) stats.lowestFree = free;
   }
   // One timer for all connections (and ending sockets), only while there are any.

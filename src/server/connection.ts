@@ -117,10 +117,10 @@ function receive(c: Connection, chunk: string): void {
       if (length > limits.maxBody) return fail(c, 413);
       // A body is held about twice (as received, then as request.data), some ten bytes a variable: refuse
       // one that would leave less than the handler will ask for (half of minFreeMemory, see handle()).
-      const freeMemory = server._platform.freeMemory;
-      if (length > 0 && freeMemory) {
+      const memory = server._platform.memory;
+      if (length > 0 && memory) {
         const floor = limits.minFreeMemory / 2 + length / 5;
-        if (freeMemory(false) < floor && freeMemory(true) < floor) return fail(c, 503);
+        if (memory(false).free < floor && memory(true).free < floor) return fail(c, 503);
       }
     }
   }
@@ -166,8 +166,8 @@ export function handle(c: Connection): void {
   const server = c._server;
   const limits = server.limits;
   const platform = server._platform;
-  const freeMemory = platform.freeMemory;
-  if (freeMemory) {
+  const memory = platform.memory;
+  if (memory) {
     // On a board, refuse now, while a 503 still fits, when the handler and the responses already
     // streaming would run the heap out: the interpreter would abort mid-request and cut downloads short.
     // Half the minFreeMemory floor, and a quarter of a piece's bytes in variables for each stream (about
@@ -175,10 +175,10 @@ export function handle(c: Connection): void {
     // The streams are counted only when free memory is below what every connection streaming would need.
     const connections = server._connections;
     let needed = limits.minFreeMemory / 2;
-    const free = freeMemory(false);
+    const free = memory(false).free;
     if (free < needed + connections.length * limits.chunkSize / 4) {
       for (let i = 0; i < connections.length; i++) if (connections[i]._stream) needed += limits.chunkSize / 4;
-      if (free < needed && freeMemory(true) < needed) return fail(c, 503);
+      if (free < needed && memory(true).free < needed) return fail(c, 503);
     }
   }
   const decode = platform.decode;

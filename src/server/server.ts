@@ -46,8 +46,11 @@ export interface Platform extends Wire {
   handler: Handler;
   /** Bytes (a byte string) to the platform's text; absent where a string already is its bytes. */
   decode?: (bytes: string) => string;
-  /** Free heap in variables, after a garbage collection when `collect`; absent where it is not known. */
-  freeMemory?: (collect: boolean) => number;
+  /**
+   * The heap's state, `free` in variables, after a garbage collection when `collect`: Espruino's own
+   * process.memory (a JavaScript wrapper would cost a call on every request); absent where it is not known.
+   */
+  memory?: (collect: boolean) => { free: number };
   /** Limits and timeouts that suit the platform. */
   defaults: Tuning;
   /**
