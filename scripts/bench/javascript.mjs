@@ -8,6 +8,8 @@ import { runScript, tempDir } from "../lib/interpreter.mjs";
 import { uploadedModule, LEAN_CONNECTION } from "./apps.mjs";
 import { HELLO_BODY, HELLO_REQUEST } from "./config.mjs";
 
+const TIMEOUT_MS = 120000;
+
 /**
  * Microseconds of JavaScript per request for picohttp (`bundle`) and the lean responder, on the
  * interpreter `bin`: { picohttp, lean, ratio, requests, rounds }. Throws when either does not answer.
@@ -61,11 +63,11 @@ for (var round = 0; round < ${rounds}; round++) {
 print("JAVASCRIPT " + JSON.stringify({ picohttp: pico - harness, lean: bare - harness }));
 quit();
 `;
-  const result = runScript(bin, tempDir("bench-js"), script, { file: "javascript.js", timeout: 120000 });
+  const result = runScript(bin, tempDir("bench-js"), script, { file: "javascript.js", timeout: TIMEOUT_MS });
   const line = /JAVASCRIPT (\{[^\n]*\})/.exec(result.output);
   if (!line) {
     const error = /Uncaught [^\n]*/.exec(result.output);
-    throw new Error(error ? error[0] : result.timedOut ? "no answer in 120 s" : "no figures in its output");
+    throw new Error(error ? error[0] : result.timedOut ? `no answer in ${TIMEOUT_MS / 1000} s` : "no figures in its output");
   }
   const figures = JSON.parse(line[1]);
   return { ...figures, ratio: figures.picohttp / figures.lean, requests, rounds };
