@@ -64,15 +64,18 @@ HttpServer.prototype._platform = {
   // Espruino's sockets already deliver byte strings and close the way picohttp expects: no adapter.
   net: require("net"),
   handler: staticResource as Handler,
-  // On builds with unicode support a string literal with non-ASCII characters is held as UTF-8: send
-  // its bytes. Everywhere else a string already is its bytes (and text from the wire needs no decoding).
-  encode: function (data) {
-    if (typeof data !== "string") return E.toString(data);
-    return E.isUTF8 && E.isUTF8(data) ? (E.fromUTF8 as (text: string) => string)(data) : data;
-  },
+  // Espruino's own function: a JavaScript wrapper would cost a call at every use.
+  encode: E.toString as (data: Uint8Array) => string,
   memory: process.memory,
   // Read where it lies in flash: no RAM.
   phrases: storage.read("picohttp.status"),
   // The board's own limits, written to Storage by `npm run flash` from boards/<board>.json.
   defaults: tuning(BOARD_DEFAULTS, (storage.readJSON("picohttp.json", true) || {}) as { [key: string]: unknown }, printError),
 };
+// On builds with Unicode support a string literal with non-ASCII characters is held as UTF-8: send its
+// bytes. Elsewhere (the ESP32 and ESP8266 firmware) a string already is its bytes: nothing to call.
+if (E.isUTF8 && E.isUTF8("\u03c0")) {
+  HttpServer.prototype._platform.encodeText = function (text) {
+    return (E.isUTF8 as (text: string) => boolean)(text) ? (E.fromUTF8 as (text: string) => string)(text) : text;
+  };
+}

@@ -178,6 +178,7 @@ HttpServer.prototype._platform = {
   handler: staticResource as Handler,
   decode: codec.decode,
   encode: codec.encode,
+  encodeText: codec.encode,
   phrases: STATUS_PHRASES,
   defaults: NODE_DEFAULTS,
   halfClose: true,

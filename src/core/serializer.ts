@@ -78,9 +78,15 @@ export function jsonText(value: unknown): string {
   return out + json.substring(from);
 }
 
-/** How the platform writes a response: its text as bytes, and its reason phrase table (status.ts). */
+/** How the platform writes a response: bytes and text as byte strings, and its reason phrase table (status.ts). */
 export interface Wire {
-  encode(data: string | Uint8Array): string;
+  /** A Uint8Array as a byte string. */
+  encode(data: Uint8Array): string;
+  /**
+   * Text as its bytes (UTF-8); absent where a string already is its bytes (Espruino without Unicode
+   * support, as on the ESP32 and ESP8266): no call for the usual body there.
+   */
+  encodeText?: (text: string) => string;
   phrases?: string;
 }
 
@@ -113,9 +119,10 @@ export function prepareResponse(response: HttpResponse, headOnly: boolean, wire:
   let data: any = response.data;
   let length = -1;
   if (data === undefined || data === null) data = "";
+  const encodeText = wire.encodeText;
   if (typeof data === "string") {
     // The usual body, first: on a board each test on the way costs time.
-    target._data = wire.encode(data);
+    target._data = encodeText ? encodeText(data) : data;
     length = target._data.length;
   } else if (typeof data === "function" || typeof data.read === "function") {
     // A stream's length: its own, or else the Content-Length the handler set, or none.
@@ -131,7 +138,8 @@ export function prepareResponse(response: HttpResponse, headOnly: boolean, wire:
       if (findHeader(headers, "Content-Type") === undefined) headers["Content-Type"] = "application/json";
       data = jsonText(data);
     }
-    target._data = wire.encode(typeof data === "object" ? data : String(data));
+    if (typeof data === "object") target._data = wire.encode(data);
+    else target._data = encodeText ? encodeText(String(data)) : String(data);
     length = target._data.length;
   }
   target._length = length;
