@@ -51,10 +51,10 @@ const boardPlugins = () => [
     ecma: 5,
     // Espruino does not hoist function declarations: hoist_funs moves them before any use.
     // A function called from one place is inlined as a function expression, made at each call: free at
-    // rest, but from RAM each one made copies its text. The two largest made at every request, the parser
-    // (1.3 KB) and accept, are kept apart with /*#__NOINLINE__*/ in the source: 15 variables more at rest
-    // from Storage, about 10% less CPU per request from RAM. (Respond's and finish's helpers too would
-    // save 5% more for 16 more variables: not worth it on a 1600-variable board.)
+    // rest, but from RAM each one made copies its text. The three largest made at every request, the
+    // parser (1.3 KB), accept and prepareResponse (1 KB), are kept apart with /*#__NOINLINE__*/ in the
+    // source: 22 variables more at rest from Storage (a function costs 5 and one per parameter), about
+    // 13% less CPU per request from RAM. (finish's helper, release, is small: not worth its 7 variables.)
     compress: { hoist_funs: true, passes: 2, unsafe_arrows: false },
     // Internal members start with "_": short names cost fewer variables on a board.
     mangle: { properties: { regex: /^_/ } },

@@ -2,6 +2,7 @@
 // error answers included, is written by serializeHead.
 import { reasonPhrase } from "./status";
 import { BodyStream, HttpResponse } from "./response";
+import type { HttpRequest } from "./request";
 import { findHeader } from "./headers";
 import { find, HTTP_1_0, plainKey } from "./text";
 
@@ -90,8 +91,10 @@ export interface Wire {
   phrases?: string;
 }
 
-/** Where a response's body goes: the bytes, or a stream and its length (a connection). */
+/** The request and the response a handler filled in, and where the response's body goes: the bytes, or a stream and its length (a connection). */
 export interface BodyTarget {
+  _request?: HttpRequest;
+  _response?: HttpResponse;
   _data: string;
   _stream?: BodyStream;
   /** Content-Length, or -1 for none. */
@@ -99,11 +102,14 @@ export interface BodyTarget {
 }
 
 /**
- * The head of what the handler filled in, its body put in `target` following ResponseData's rules (none
- * for HEAD and for 1xx, 204 and 304). Throws, for a 500, when `status` is not a three-digit code or the
- * data cannot be sent. `wire` is the platform's.
+ * The head of the response the handler filled in (`target._response`), its body put in `target`
+ * following ResponseData's rules (none for HEAD and for 1xx, 204 and 304). Throws, for a 500, when
+ * `status` is not a three-digit code or the data cannot be sent. `wire` is the platform's. (Two
+ * parameters: on a board each costs a variable for as long as the function exists.)
  */
-export function prepareResponse(response: HttpResponse, headOnly: boolean, wire: Wire, target: BodyTarget): string {
+export function prepareResponse(target: BodyTarget, wire: Wire): string {
+  const response = target._response as HttpResponse;
+  const headOnly = (target._request as HttpRequest).method === "HEAD";
   // The status line must stay one line whatever a handler puts there: a three-digit code (100-999), as a
   // number or a string of digits ("204" is 204); left undefined, 200. Anything else is the handler's error.
   const given: any = response.status;

@@ -15,7 +15,8 @@ export function respond(c: Connection): void {
   const response = c._response as any;
   let head;
   try {
-    head = prepareResponse(response, (c._request as HttpRequest).method === "HEAD", c._server._platform, c);
+    // Not inlined: from RAM a function inlined by terser is made, its text copied, at every call (see rollup.config.mjs).
+    head = /*#__NOINLINE__*/ prepareResponse(c, c._server._platform);
   } catch (error) {
     return handlerFailed(c, error);
   }

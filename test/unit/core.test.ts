@@ -3,6 +3,7 @@ import { parseRequest, Limits, RequestHead } from "../../src/core/parser";
 import { parseTarget, percentDecode } from "../../src/core/url";
 import { STATUS_PHRASES, reasonPhrase } from "../../src/core/status";
 import { HttpResponse } from "../../src/core/response";
+import { HttpRequest } from "../../src/core/request";
 import { find } from "../../src/core/text";
 import { errorResponse, jsonText, prepareResponse, serializeHead } from "../../src/core/serializer";
 import { mimeType } from "../../src/mime";
@@ -161,7 +162,8 @@ test("prepareResponse takes three-digit codes, as numbers or digit strings, and 
   const statusLine = (status: unknown) => {
     const response = new HttpResponse();
     (response as any).status = status;
-    return prepareResponse(response, false, { encode: (text) => String(text), phrases: STATUS_PHRASES }, { _data: "", _stream: undefined, _length: -1 }).split("\r\n")[0];
+    const target = { _request: new HttpRequest("GET", [""], {}, "HTTP/1.0", {}, ""), _response: response, _data: "", _length: -1 };
+    return prepareResponse(target, { encode: (bytes) => String(bytes), phrases: STATUS_PHRASES }).split("\r\n")[0];
   };
   t.is(statusLine(undefined), "HTTP/1.0 200 OK");
   t.is(statusLine(204), "HTTP/1.0 204 No Content");
