@@ -11,9 +11,10 @@
 // (`npm run bench` does). --quick measures what the summary needs with fewer requests (a few minutes).
 //
 // The parts, in scripts/bench/: cpu.mjs (CPU per request on Espruino), javascript.mjs (the same without
-// the network), memory.mjs (variables: the core, a server at rest, connections in flight, streaming),
-// node.mjs (Node), report.mjs (the tables), with the servers in apps.mjs, the targets and plans in
-// config.mjs, and measure.mjs's retries and CPU rounds.
+// the network; compare.mjs runs it on two builds of the core, to judge a change), memory.mjs (variables:
+// the core, a server at rest, connections in flight, streaming), node.mjs (Node), report.mjs (the
+// tables), with the servers in apps.mjs, the targets and plans in config.mjs, and measure.mjs's retries
+// and CPU rounds.
 // Interpreters, Storage, ports and arguments come from scripts/lib/.
 //
 // How it measures:

@@ -4,9 +4,9 @@
 import { NODE_BUNDLE } from "../lib/library.mjs";
 import { HELLO_BODY } from "./config.mjs";
 
-/** The core as the espruino tool uploads it to RAM: a cached module ahead of the app. */
-export function uploadedModule(bundle) {
-  return `Modules.addCached("picohttp",function(){${bundle}\n});\n`;
+/** The core as the espruino tool uploads it to RAM: a cached module (`name`) ahead of the app. */
+export function uploadedModule(bundle, name = "picohttp") {
+  return `Modules.addCached(${JSON.stringify(name)},function(){${bundle}\n});\n`;
 }
 
 /** picohttp's hello world: the core from Storage, or (`bundle`) uploaded to RAM. */
