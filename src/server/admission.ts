@@ -25,7 +25,8 @@ export function accept(server: HttpServer, socket: Socket): void {
   if (server._sweep === undefined) server._sweep = startSweep(server);
   const c: Connection = {
     _server: server, _socket: socket, _state: READING, _data: "", _at: 0, _length: -1,
-    _expires: deadline(server, limits.requestTimeout), _deadline: deadline(server, limits.headerTimeout),
+    _expires: server._requestSweeps || deadline(server, limits.requestTimeout),
+    _deadline: server._headerSweeps || deadline(server, limits.headerTimeout),
   };
   if (c._deadline > c._expires) c._deadline = c._expires;
   (socket as any)._connection = c;

@@ -188,7 +188,7 @@ export function handle(c: Connection): void {
   c._state = HANDLING;
   // Set for a handler that returns at once too: should the interpreter abort it (out of memory), the
   // connection is still answered (503) and its place given back.
-  c._deadline = deadline(server, limits.handlerTimeout);
+  c._deadline = server._handlerSweeps || deadline(server, limits.handlerTimeout);
   server.stats.requests++;
   try {
     const result: any = server.args.length ? server.handler.apply(undefined, ([request, response] as any[]).concat(server.args) as any)

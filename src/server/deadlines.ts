@@ -14,11 +14,12 @@ export const SWEEP_INTERVAL = 500;
  * a time would fire), and at least the next (0 would mean none). For a whole number of sweeps (every
  * default) that is one more than their count, whenever the last sweep was: no clock to read. Math.round
  * throughout: on Espruino a quotient is fraction-typed even when whole, and so is what Math.ceil gives,
- * and a fraction takes a variable of its own. Call only while the sweep runs (it sets `_sweptAt`).
+ * and a fraction takes a variable of its own. Any other `ms` needs the time of the last sweep: while no
+ * sweep runs (as when the server is made, see there) it gives 0.
  */
 export function deadline(server: HttpServer, ms: number): number {
   if (ms >= 0 && !(ms % SWEEP_INTERVAL)) return Math.round(ms / SWEEP_INTERVAL) + 1;
-  return Math.round((Date.now() - server._sweptAt + ms) / SWEEP_INTERVAL + 0.49) || 1;
+  return server._sweptAt ? Math.round((Date.now() - server._sweptAt + ms) / SWEEP_INTERVAL + 0.49) || 1 : 0;
 }
 
 /**
