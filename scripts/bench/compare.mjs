@@ -6,9 +6,10 @@
 //   node scripts/bench/compare.mjs [--rounds N] [--requests N] A.js B.js [C.js ...]
 //
 // ESPRUINO_BIN names the interpreter (the default heap: the 1600 heap cannot hold two cores in RAM).
-// For example, keep the current build and compare it with the previous commit's:
-//   cp dist/picohttp.js /tmp/new.js; git stash; npm run build; git stash pop
-//   node scripts/bench/compare.mjs dist/picohttp.js /tmp/new.js
+// For example, the build of uncommitted changes against the last commit's:
+//   npm run build; cp dist/picohttp.js /tmp/new.js
+//   git stash; npm run build; cp dist/picohttp.js /tmp/old.js; git stash pop; npm run build
+//   node scripts/bench/compare.mjs /tmp/old.js /tmp/new.js
 import { readFileSync } from "node:fs";
 import { integer, readArguments, UsageError } from "../lib/args.mjs";
 import { compareCores } from "./javascript.mjs";

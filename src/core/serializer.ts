@@ -91,7 +91,10 @@ export interface Wire {
   phrases?: string;
 }
 
-/** The request and the response a handler filled in, and where the response's body goes: the bytes, or a stream and its length (a connection). */
+/**
+ * The request and the response a handler filled in, and where the response's body goes: the bytes, or a
+ * stream and its length (a connection).
+ */
 export interface BodyTarget {
   _request?: HttpRequest;
   _response?: HttpResponse;

@@ -120,8 +120,8 @@ export class HttpServer {
   _sweptAt!: number;
   /**
    * @internal The deadlines every request sets, as counts of sweeps (see deadlines.ts), worked out once: a
-   * call fewer for each (5% of a request's JavaScript on a board, for three variables). 0 for a timeout
-   * that is not a whole number of sweeps: deadline() works that out at each use.
+   * call fewer for each (4.5% of a request's JavaScript on a board, for five variables per server). 0 for
+   * a timeout that is not a whole number of sweeps: deadline() works that out at each use.
    */
   _headerSweeps: number;
   /** @internal */
