@@ -8,6 +8,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, sleep } from "./net.mjs";
+import "./env.mjs";
 
 // ---------------------------------------------------------------------------------------------------
 // Clean-up: child processes and temporary directories, whatever happens.

@@ -3,6 +3,7 @@
 // anything else that writes the library to Storage.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import "./env.mjs";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The core: dist/picohttp.js, Storage module "picohttp". */
