@@ -1,6 +1,6 @@
 // The board build: the core (dist/picohttp.js, what Espruino loads as require("picohttp"), and its reason
 // phrase table dist/picohttp.status) and one module
-// per feature (dist/picohttp-<name>.js: Storage modules "picohttp/body", "picohttp/static", "picohttp/store",
+// per feature (dist/picohttp-<name>.js: Storage modules "picohttp/static", "picohttp/store",
 // "picohttp/router", "picohttp/auth", "picohttp/cors", "picohttp/events", "picohttp/upload"), each ES5 and minified; a feature module takes what it shares with the core from
 // require("picohttp") instead of carrying a copy. Then the Node build, its subpath entries and the test
 // helpers.
@@ -44,13 +44,6 @@ const unwrapClasses = {
   },
 };
 
-/**
- * One property naming for every board module: picohttp/body reads and sets the core's connection fields
- * (_stream, _at, _length, _data), so each "_" name must be mangled alike in both. The core is built
- * first and keeps its names; a feature's own fields get names none of the core's use.
- */
-const boardNames = {};
-
 const boardPlugins = () => [
   typescript({ target: "ES5", declaration: false, noEmitHelpers: true, include: ["src/**/*.ts"] }),
   unwrapClasses,
@@ -65,7 +58,6 @@ const boardPlugins = () => [
     compress: { hoist_funs: true, passes: 2, unsafe_arrows: false },
     // Internal members start with "_": short names cost fewer variables on a board.
     mangle: { properties: { regex: /^_/ } },
-    nameCache: boardNames,
     // Short lines: an Error made in code from Storage copies its source line, up to the error's column,
     // into RAM for the stack trace; deep into one 13 KB line that is more than a 1600-variable heap has.
     format: { ascii_only: true, max_line_len: 160 },
@@ -88,15 +80,8 @@ const statusTable = {
 const coreFromModule = {
   name: "core-from-module",
   resolveId(source, importer) {
-    if (!importer) return null;
-    // "./core/text" from src/, "./text" from src/core/.
-    const path = /\/core\/[^/]*$/.test(importer) ? source.replace(/^\.\//, "/core/") : source.replace(/^\.\//, "/");
-    if (/\/core\/(text|headers|serializer|url)(\.ts)?$/.test(path) || source === "./espruino") {
+    if (importer && (/\/core\/(text|headers|serializer|url)(\.ts)?$/.test(source.replace(/^\.\//, "/")) || source === "./espruino")) {
       return { id: "picohttp", external: true };
-    }
-    // JSON text, for picohttp/store and picohttp/events: picohttp/body has it.
-    if (/\/core\/body(\.ts)?$/.test(path) && !/espruino-body\.ts$/.test(importer)) {
-      return { id: "picohttp/body", external: true };
     }
     return null;
   },
@@ -126,7 +111,6 @@ const node = (input, file, extra = []) => ({
 
 export default [
   { input: "src/espruino.ts", output: boardOutput("dist/picohttp.js"), plugins: [...boardPlugins(), statusTable] },
-  feature("body"),
   feature("static"),
   feature("store"),
   feature("router"),

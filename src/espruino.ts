@@ -1,7 +1,7 @@
 // The board build of the core (dist/picohttp.js, Storage module "picohttp"): HttpServer, HttpRequest and
-// HttpResponse over Espruino's `net`. Static files, load/save and every response body but a string are
-// modules of their own ("picohttp/static", "picohttp/store", "picohttp/body"), required on first use: an
-// app that does not use them does not pay for them. Only what an app calls is exported: each function alive costs memory on a board.
+// HttpResponse over Espruino's `net`. Static files and load/save are modules of their own
+// ("picohttp/static", "picohttp/store"), required on first use: an app that does not use them does not
+// pay for them. Only what an app calls is exported: each function alive costs memory on a board.
 //
 // Its declarations (dist/types/espruino.d.ts) are what an app may use: the feature modules' shared helpers
 // below are left out of them. The Espruino globals (E, require("Storage"), pins...) are declared in
@@ -22,6 +22,8 @@ export type { BodySink } from "./core/types";
 export { find } from "./core/text";
 /** @internal */
 export { findHeader } from "./core/headers";
+/** @internal */
+export { jsonText } from "./core/serializer";
 /** @internal */
 export { parseTarget } from "./core/url";
 
@@ -64,10 +66,6 @@ HttpServer.prototype._platform = {
   handler: staticResource as Handler,
   // Espruino's own function: a JavaScript wrapper would cost a call at every use.
   encode: E.toString as (data: Uint8Array) => string,
-  // Bytes, JSON and streams: a module required the first time a handler sends one (then from the cache).
-  bodies: function () {
-    return require("picohttp/body");
-  },
   memory: process.memory,
   // Read where it lies in flash: no RAM.
   phrases: storage.read("picohttp.status"),

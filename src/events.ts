@@ -4,7 +4,7 @@
 // (503 past them), each with at most `maxQueued` bytes not yet sent (a subscriber that falls further
 // behind is let go); a subscriber that goes away is freed at once, and a comment every `keepAlive` ms
 // keeps idle connections inside the server's writeTimeout. Platform-free.
-import { jsonText } from "./core/body";
+import { jsonText } from "./core/serializer";
 import { HttpRequest } from "./core/request";
 import { BodyStream, HttpResponse } from "./core/response";
 

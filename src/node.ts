@@ -13,7 +13,6 @@ import { HttpRequest } from "./core/request";
 import { HttpResponse } from "./core/response";
 import { Files, Storage, TextCodec } from "./core/types";
 import { parseTarget } from "./core/url";
-import { nextPiece, prepareBody } from "./core/body";
 import { Route, RouterPlatform, routeWith } from "./router";
 import { AuthPlatform, basicWith, hasPasswordIn, setPasswordIn } from "./auth";
 import { UploadOptions, UploadPlatform, uploadsWith } from "./upload";
@@ -174,15 +173,12 @@ export function uploads(handler: Handler, options?: UploadOptions) {
   return uploadsWith(uploading, handler, options);
 }
 
-const bodies = { prepareBody: prepareBody, nextPiece: nextPiece };
-
 HttpServer.prototype._platform = {
   net: netAdapter(net),
   handler: staticResource as Handler,
   decode: codec.decode,
   encode: codec.encode,
   encodeText: codec.encode,
-  bodies: function () { return bodies; },
   phrases: STATUS_PHRASES,
   defaults: NODE_DEFAULTS,
   halfClose: true,

@@ -10,13 +10,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..")
 export const CORE = join(ROOT, "dist", "picohttp.js");
 /** The reason phrase table the core reads from Storage ("picohttp.status"). */
 export const STATUS = join(ROOT, "dist", "picohttp.status");
-/** The response bodies that are not strings ("picohttp/body"): the core requires it when a handler sends one. */
-export const BODY = join(ROOT, "dist", "picohttp-body.js");
-/**
- * What every app's Storage holds: the core, its table and its body module (Storage name -> file). The
- * body module is not in FEATURES: whether an app sends bytes, JSON or a stream cannot be read from its code.
- */
-export const CORE_FILES = { picohttp: CORE, "picohttp.status": STATUS, "picohttp/body": BODY };
+/** What every app's Storage holds: the core and its table (Storage name -> file). */
+export const CORE_FILES = { picohttp: CORE, "picohttp.status": STATUS };
 /** The Node build. */
 export const NODE_BUNDLE = join(ROOT, "dist", "picohttp.node.js");
 

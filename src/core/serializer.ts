@@ -1,11 +1,10 @@
 // Turning an HttpResponse into the bytes of its head and body. Every head the server sends, its own
-// error answers included, is written by serializeHead. A string body is put here; any other goes to
-// body.ts (on a board a module of its own, loaded the first time it is needed).
+// error answers included, is written by serializeHead.
 import { reasonPhrase } from "./status";
 import { BodyStream, HttpResponse } from "./response";
 import type { HttpRequest } from "./request";
-import type { nextPiece, prepareBody } from "./body";
-import { HTTP_1_0, plainKey } from "./text";
+import { findHeader } from "./headers";
+import { find, HTTP_1_0, plainKey } from "./text";
 
 /** A line of the head with CR and LF removed, so that it cannot break the head (two native searches when there are none). */
 function oneLine(text: string): string {
@@ -46,16 +45,41 @@ export function errorResponse(status: number, phrases: string | undefined): stri
   return serializeHead(HTTP_1_0, status, headers, text.length, phrases) + text;
 }
 
-/** body.ts's functions for the bodies that are not strings. */
-export interface Bodies {
-  prepareBody: typeof prepareBody;
-  nextPiece: typeof nextPiece;
+/**
+ * `value` as JSON text whose bytes from 0x80 up are themselves. Espruino without Unicode support (the
+ * ESP32 and ESP8266 firmware) writes each as `\u00XX`, which a client would read as Latin-1 characters
+ * (UTF-8 "é" coming back as "Ã©"); and it writes a circular reference as ` ... ` instead of failing.
+ */
+export function jsonText(value: unknown): string {
+  let json = JSON.stringify(value);
+  if (find(json, " ... ") >= 0) {
+    let quoted = false;
+    for (let i = 0; i < json.length; i++) {
+      const c = json.charAt(i);
+      if (c === "\\") i++;
+      else if (c === '"') quoted = !quoted;
+      else if (!quoted && c === " " && json.substr(i, 5) === " ... ") throw new Error("picohttp: circular data cannot be sent as JSON");
+    }
+  }
+  let at = find(json, "\\u00");
+  if (at < 0) return json;
+  let out = "";
+  let from = 0;
+  while (at >= 0) {
+    const hex = parseInt(json.substr(at + 4, 2), 16);
+    // An escape only if the backslash is not itself escaped (an odd run of backslashes ends here).
+    let run = 0;
+    while (json.charAt(at - run - 1) === "\\") run++;
+    if (hex >= 0x80 && run % 2 === 0) {
+      out += json.substring(from, at) + String.fromCharCode(hex);
+      from = at + 6;
+    }
+    at = find(json, "\\u00", at + 1);
+  }
+  return out + json.substring(from);
 }
 
-/**
- * How the platform writes a response: bytes and text as byte strings, its reason phrase table (status.ts),
- * and where body.ts is.
- */
+/** How the platform writes a response: bytes and text as byte strings, and its reason phrase table (status.ts). */
 export interface Wire {
   /** A Uint8Array as a byte string. */
   encode(data: Uint8Array): string;
@@ -65,8 +89,6 @@ export interface Wire {
    */
   encodeText?: (text: string) => string;
   phrases?: string;
-  /** body.ts: on a board require("picohttp/body"), so that it is loaded on first use. */
-  bodies(): Bodies;
 }
 
 /**
@@ -103,17 +125,31 @@ export function prepareResponse(target: BodyTarget, wire: Wire): string {
     }
   }
   const headers = response.headers;
-  const data: any = response.data;
-  let length;
+  let data: any = response.data;
+  let length = -1;
+  if (data === undefined || data === null) data = "";
+  const encodeText = wire.encodeText;
   if (typeof data === "string") {
     // The usual body, first: on a board each test on the way costs time.
-    target._data = wire.encodeText ? wire.encodeText(data) : data;
+    target._data = encodeText ? encodeText(data) : data;
     length = target._data.length;
-  } else if (data === undefined || data === null) {
+  } else if (typeof data === "function" || typeof data.read === "function") {
+    // A stream's length: its own, or else the Content-Length the handler set, or none.
+    if (data.read && typeof data.length === "number") length = data.length;
+    const name = findHeader(headers, "Content-Length");
+    if (length < 0 && name !== undefined) length = parseInt(String(headers[name]), 10);
+    if (!(length >= 0)) length = -1;
+    target._stream = data.read ? data : { read: data };
     target._data = "";
-    length = 0;
   } else {
-    length = wire.bodies().prepareBody(target, data, headers, wire);
+    if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+    if (typeof data === "object" && !(data instanceof Uint8Array)) {
+      if (findHeader(headers, "Content-Type") === undefined) headers["Content-Type"] = "application/json";
+      data = jsonText(data);
+    }
+    if (typeof data === "object") target._data = wire.encode(data);
+    else target._data = encodeText ? encodeText(String(data)) : String(data);
+    length = target._data.length;
   }
   target._length = length;
   // Statuses that never carry a body, nor a Content-Length.

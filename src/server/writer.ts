@@ -70,7 +70,7 @@ export function fail(c: Connection, status: number): void {
 }
 
 /**
- * Writes `head` (when given) and then the body. A stream's pieces are read by body.ts, never more than its
+ * Writes `head` (when given) and then the body. A stream's pieces are read here, never more than its
  * length; the first is read before the head goes out, so a stream that fails at once still gets a 500.
  */
 export function write(c: Connection, head: string): void {
@@ -85,8 +85,7 @@ export function write(c: Connection, head: string): void {
         piece += c._data.substr(c._at, size);
         c._at += size;
       } else if (stream) {
-        const platform = server._platform;
-        const read = platform.bodies().nextPiece(c, size, platform);
+        let read: any = stream.read(c._at, size);
         if (read === null) {
           // Nothing yet: send what there is, and read again on resume() (or 'drain'). A resume() while a
           // piece is still going out only reads ahead by a piece; one after the end finds nothing to do.
@@ -100,10 +99,24 @@ export function write(c: Connection, head: string): void {
           if (piece) socket.write(piece, "binary");
           return;
         }
-        // Not `piece + read` when there is no head before it: on a board `read` points into flash,
-        // and concatenating would copy every piece into RAM.
-        if (read) piece = piece ? piece + read : read;
-        else if (c._at < c._length) report(server, new Error("picohttp: a stream ended " + (c._length - c._at) + " bytes short of its length"));
+        if (read && typeof read !== "string") {
+          if (read instanceof ArrayBuffer) read = new Uint8Array(read);
+          if (!(read instanceof Uint8Array)) throw new Error("picohttp: a stream piece must be a string or bytes, not " + typeof read);
+          read = server._platform.encode(read);
+        }
+        const left = c._length - c._at;
+        if (read && c._length >= 0 && read.length > left) read = read.substring(0, left);
+        if (read) {
+          c._at += read.length;
+          // Not `piece + read` when there is no head before it: on a board `read` points into flash,
+          // and concatenating would copy every piece into RAM.
+          piece = piece ? piece + read : read;
+        }
+        if (!read || c._at === c._length) {
+          if (c._at < c._length) report(server, new Error("picohttp: a stream ended " + (c._length - c._at) + " bytes short of its length"));
+          c._stream = undefined;
+          if (stream.close) stream.close();
+        }
       }
       if (c._at >= c._data.length && !c._stream) {
         if (piece) socket.write(piece, "binary");

@@ -4,7 +4,7 @@
 // 0xFF) is known by that, since JSON.parse on a board accepts trailing bytes ("12\xFF\xFF" is 12).
 // Reading prefers the copy while it exists and is whole; `name` itself is plain JSON.
 import { Files, TextCodec } from "../core/types";
-import { jsonText } from "../core/body";
+import { jsonText } from "../core/serializer";
 
 function parse(bytes: string, codec: TextCodec): { value: any } | undefined {
   try {

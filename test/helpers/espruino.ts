@@ -8,11 +8,10 @@ import * as net from "net";
 
 export const BUNDLE = resolve(__dirname, "../../dist/picohttp.js");
 
-/** The board build's Storage files: the core, its reason phrase table, and the modules it requires on first use. */
+/** The board build's Storage files: the core, its reason phrase table, and the feature modules it requires on first use. */
 export const LIBRARY: { [name: string]: string } = {
   picohttp: BUNDLE,
   "picohttp.status": resolve(__dirname, "../../dist/picohttp.status"),
-  "picohttp/body": resolve(__dirname, "../../dist/picohttp-body.js"),
   "picohttp/static": resolve(__dirname, "../../dist/picohttp-static.js"),
   "picohttp/store": resolve(__dirname, "../../dist/picohttp-store.js"),
   "picohttp/router": resolve(__dirname, "../../dist/picohttp-router.js"),

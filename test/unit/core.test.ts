@@ -5,8 +5,7 @@ import { STATUS_PHRASES, reasonPhrase } from "../../src/core/status";
 import { HttpResponse } from "../../src/core/response";
 import { HttpRequest } from "../../src/core/request";
 import { find } from "../../src/core/text";
-import { errorResponse, prepareResponse, serializeHead } from "../../src/core/serializer";
-import { jsonText, nextPiece, prepareBody } from "../../src/core/body";
+import { errorResponse, jsonText, prepareResponse, serializeHead } from "../../src/core/serializer";
 import { mimeType } from "../../src/mime";
 
 const limits: Limits = { maxRequestLine: 100, maxHeaderBytes: 300, maxHeaders: 5 };
@@ -164,8 +163,7 @@ test("prepareResponse takes three-digit codes, as numbers or digit strings, and 
     const response = new HttpResponse();
     (response as any).status = status;
     const target = { _request: new HttpRequest("GET", [""], {}, "HTTP/1.0", {}, ""), _response: response, _data: "", _length: -1 };
-    return prepareResponse(target, { encode: (bytes) => String(bytes), phrases: STATUS_PHRASES, bodies: () => ({ prepareBody, nextPiece }) })
-      .split("\r\n")[0];
+    return prepareResponse(target, { encode: (bytes) => String(bytes), phrases: STATUS_PHRASES }).split("\r\n")[0];
   };
   t.is(statusLine(undefined), "HTTP/1.0 200 OK");
   t.is(statusLine(204), "HTTP/1.0 204 No Content");
@@ -247,68 +245,6 @@ test("errorResponse is a complete plain-text answer; 503 says when to retry", (t
   t.is(errorResponse(400, STATUS_PHRASES), "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nBad Request");
   t.is(errorResponse(503, STATUS_PHRASES), "HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\n" +
     "Content-Length: 19\r\n\r\nService Unavailable");
-});
-
-test("prepareResponse puts a string body itself and leaves every other to body.ts, called only then", (t) => {
-  const asked: unknown[] = [];
-  const wire = {
-    encode: (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1"),
-    phrases: STATUS_PHRASES,
-    bodies: () => {
-      asked.push("bodies");
-      return { prepareBody, nextPiece };
-    },
-  };
-  const prepared = (data: unknown, method = "GET") => {
-    const target: any = { _request: new HttpRequest(method, [""], {}, "HTTP/1.0", {}, ""), _response: new HttpResponse(), _data: "", _length: -1 };
-    target._response.data = data;
-    const head = prepareResponse(target, wire);
-    return { head, data: target._data, length: target._length, stream: target._stream };
-  };
-  t.is(prepared("hi").data, "hi");
-  t.is(prepared(undefined).length, 0);
-  t.is(prepared(null).head, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
-  t.deepEqual(asked, [], "no body module for text or nothing");
-  const json = prepared({ a: [1, "é"] });
-  t.is(json.data, '{"a":[1,"é"]}');
-  t.regex(json.head, /Content-Type: application\/json\r\nContent-Length: 13\r\n/);
-  t.is(prepared(new Uint8Array([0, 255])).data, "\x00\xff");
-  t.is(prepared(42).data, "42");
-  t.is(prepared(false).data, "false");
-  const closed: string[] = [];
-  const stream = { length: 5, read: () => "12345", close: () => closed.push("closed") };
-  t.is(prepared(stream).stream, stream);
-  t.is(prepared(stream).length, 5);
-  const head = prepared(stream, "HEAD");
-  t.is(head.stream, undefined, "HEAD: the stream is closed at once");
-  t.regex(head.head, /Content-Length: 5\r\n\r\n$/);
-  t.deepEqual(closed, ["closed"]);
-  t.is(asked.length, 7, "once for each of the others");
-});
-
-test("nextPiece reads a stream in pieces, never past its length, and closes it when it is over", (t) => {
-  const wire = { encode: (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1"), bodies: () => ({ prepareBody, nextPiece }) };
-  const target = (stream: any, length: number) => ({ _stream: stream, _at: 0, _length: length, _data: "" });
-  let closes = 0;
-  const text = "abcdefghij";
-  const sized = target({ read: (at: number, size: number) => text.substr(at, size), close: () => closes++ }, 7);
-  t.is(nextPiece(sized, 4, wire), "abcd");
-  t.is(sized._at, 4);
-  t.is(nextPiece(sized, 4, wire), "efg", "cut at the length");
-  t.is(sized._stream, undefined);
-  t.is(closes, 1);
-  let waiting = true;
-  const open = target({ read: (at: number) => waiting ? null : at ? "" : new Uint8Array([104, 105]).buffer }, -1);
-  t.is(nextPiece(open, 8, wire), null, "nothing yet");
-  t.truthy(open._stream);
-  waiting = false;
-  t.is(nextPiece(open, 8, wire), "hi", "an ArrayBuffer as its bytes");
-  t.is(nextPiece(open, 8, wire), "", "over");
-  t.is(open._stream, undefined);
-  const short = target({ read: () => undefined }, 3);
-  t.is(nextPiece(short, 8, wire), "");
-  t.is(short._at, 0, "short of its length: the writer reports it");
-  t.throws(() => nextPiece(target({ read: () => 5 }, -1), 8, wire), { message: /a stream piece must be a string or bytes, not number/ });
 });
 
 test("jsonText sends bytes from 0x80 up as themselves, keeps escaped backslashes, and refuses Espruino's circular mark", (t) => {
