@@ -1,5 +1,6 @@
-// Accepting and releasing connections: a bounded number handled at once, a bounded queue behind them,
-// and a prompt 503 past that or when memory is low.
+// Accepting connections and giving out places: a bounded number handled at once, a bounded queue behind
+// them, and a prompt 503 past that or when memory is low. (A connection gives its place back in finish,
+// writer.ts.)
 import { Socket } from "../core/types";
 import { Connection, handle, onSocketEvent } from "./connection";
 import type { HttpServer } from "./server";
@@ -78,18 +79,4 @@ export function admit(server: HttpServer, now?: Connection): void {
       setTimeout(handle, 0, c);
     }
   }
-}
-
-/** A connection is over: forget it, and let the next waiting one take its place. */
-export function release(server: HttpServer, c: Connection): void {
-  const connections = server._connections;
-  // A loop, not indexOf: the bundle check allows indexOf only where it can tell it searches a string.
-  for (let i = 0; i < connections.length; i++) {
-    if (connections[i] === c) {
-      connections.splice(i, 1);
-      if (connections.length) admit(server);
-      break;
-    }
-  }
-  server.stats.open = connections.length;
 }
