@@ -177,6 +177,7 @@ export function finish(c: Connection, drop: boolean | undefined): void {
   }
   // Its place goes to the next (see admission.ts). Written here, not as a function of its own: called from
   // one place, terser would make that function an expression at each call, its text copied in RAM.
+  // A loop, not indexOf: the bundle check allows indexOf only where it can tell it searches a string.
   const connections = server._connections;
   for (let i = 0; i < connections.length; i++) {
     if (connections[i] === c) {
