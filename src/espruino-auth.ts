@@ -1,5 +1,5 @@
 // The board's "picohttp/auth" module (dist/picohttp-auth.js): basic authentication, its credentials in Storage.
-import { AuthPlatform, basicWith, hasPasswordIn, setPasswordIn } from "./auth";
+import { AuthPlatform, LockoutOptions, basicWith, hasPasswordIn, setPasswordIn } from "./auth";
 import { HttpRequest } from "./core/request";
 import type { Handler } from "./server/server";
 
@@ -18,9 +18,11 @@ export function hasPassword(): boolean {
 
 /**
  * `handler` behind basic authentication once a password is set: 401 with WWW-Authenticate without the
- * right credentials. `needs(request)` picks the requests that need them (default: all).
+ * right credentials. `needs(request)` picks the requests that need them (default: all). After
+ * `options.maxFailures` wrong ones in a row (default 5) it answers 429 for `options.lockout` ms (default 30000).
  */
 export function basic(handler: Handler, realm?: string,
-                      needs?: (request: HttpRequest) => boolean) {
-  return basicWith(platform, handler, realm, needs);
+                      needs?: (request: HttpRequest) => boolean, options?: LockoutOptions) {
+  return basicWith(platform, handler, realm, needs, options);
 }
+export type { LockoutOptions } from "./auth";

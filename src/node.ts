@@ -14,7 +14,7 @@ import { HttpResponse } from "./core/response";
 import { Files, Storage, TextCodec } from "./core/types";
 import { parseTarget } from "./core/url";
 import { Route, RouterPlatform, routeWith } from "./router";
-import { AuthPlatform, basicWith, hasPasswordIn, setPasswordIn } from "./auth";
+import { AuthPlatform, LockoutOptions, basicWith, hasPasswordIn, setPasswordIn } from "./auth";
 import { UploadOptions, UploadPlatform, uploadsWith } from "./upload";
 
 export { HttpServer } from "./server/server";
@@ -33,6 +33,7 @@ export { Channel } from "./events";
 export type { ChannelOptions } from "./events";
 export type { CorsOptions } from "./cors";
 export type { UploadOptions } from "./upload";
+export type { LockoutOptions } from "./auth";
 export type { BodySink } from "./core/types";
 
 function isAscii(text: string): boolean {
@@ -153,11 +154,12 @@ export function hasPassword(): boolean {
 
 /**
  * `handler` behind basic authentication once a password is set: 401 with WWW-Authenticate without the
- * right credentials. `needs(request)` picks the requests that need them (default: all).
+ * right credentials. `needs(request)` picks the requests that need them (default: all). After
+ * `options.maxFailures` wrong ones in a row (default 5) it answers 429 for `options.lockout` ms (default 30000).
  */
 export function basic(handler: Handler, realm?: string,
-                      needs?: (request: HttpRequest) => boolean) {
-  return basicWith(access, handler, realm, needs);
+                      needs?: (request: HttpRequest) => boolean, options?: LockoutOptions) {
+  return basicWith(access, handler, realm, needs, options);
 }
 
 const uploading: UploadPlatform = {

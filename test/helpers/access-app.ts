@@ -17,8 +17,9 @@ function handler(request, response) {
     response.data = "open";
   }
 }
-// Once a password is set, changes need it; reads do not.
-var guarded = auth.basic(handler, "Device settings", function (request) { return request.method !== "GET"; });
+// Once a password is set, changes need it; reads do not. Four wrong guesses lock it for 2 s.
+var guarded = auth.basic(handler, "Device settings", function (request) { return request.method !== "GET"; },
+  { maxFailures: 4, lockout: 2000 });
 var server = new picohttp.HttpServer(${port}, cors(guarded, { origin: ["http://dash.local"] }));
 `;
 
@@ -33,8 +34,10 @@ export interface AccessCase {
   headers?: { [name: string]: string };
   status: number;
   text?: string;
-  /** Response headers that must have these values (undefined: must be absent). */
-  expect?: { [name: string]: string | undefined };
+  /** Response headers that must have these values, or match (undefined: must be absent). */
+  expect?: { [name: string]: string | RegExp | undefined };
+  /** Milliseconds to wait before it is sent. */
+  wait?: number;
 }
 
 export const ACCESS_CASES: AccessCase[] = [
@@ -50,6 +53,16 @@ export const ACCESS_CASES: AccessCase[] = [
   { name: "the scheme in any case", method: "PUT", path: "/api/settings", body: "three", headers: { Authorization: "bAsIc " + RIGHT.substring(6) },
     status: 200, text: '{"name":"three"}' },
   { name: "reads stay open", method: "GET", path: "/api/settings", status: 200, text: '{"name":"three"}' },
+  ...[1, 2, 3].map((n) => ({ name: `wrong guess ${n}: 401`, method: "PUT", path: "/api/settings", body: "x",
+    headers: { Authorization: basic("admin:guess" + n) }, status: 401 })),
+  { name: "a 4th wrong guess in a row: 401, and the password is locked", method: "PUT", path: "/api/settings", body: "x",
+    headers: { Authorization: basic("admin:guess4") }, status: 401 },
+  { name: "the right credentials while locked: 429", method: "PUT", path: "/api/settings", body: "x", headers: { Authorization: RIGHT },
+    status: 429, expect: { "retry-after": /^[12]$/, "www-authenticate": undefined } },
+  { name: "no credentials while locked: 429", method: "PUT", path: "/api/settings", body: "x", status: 429 },
+  { name: "reads stay open while locked", method: "GET", path: "/api/settings", status: 200, text: '{"name":"three"}' },
+  { name: "the right credentials once the lockout is over", method: "PUT", path: "/api/settings", body: "four", headers: { Authorization: RIGHT },
+    status: 200, text: '{"name":"four"}', wait: 2100 },
   { name: "a preflight from an allowed origin: 204, no credentials needed", method: "OPTIONS", path: "/api/settings",
     headers: { Origin: "http://dash.local", "Access-Control-Request-Method": "PUT" }, status: 204,
     expect: { "access-control-allow-origin": "http://dash.local", vary: "Origin", "access-control-allow-methods": "GET, HEAD, PUT, POST, DELETE",
@@ -72,7 +85,11 @@ export function accessProblem(c: AccessCase, reply: Reply): string | undefined {
   if (reply.status !== c.status) return `${c.name}: status ${reply.status}, not ${c.status}: ${reply.text}`;
   if (c.text !== undefined && reply.text !== c.text) return `${c.name}: ${reply.text}, not ${c.text}`;
   for (const name in c.expect || {}) {
-    if (reply.headers[name] !== c.expect![name]) return `${c.name}: ${name} is ${reply.headers[name]}, not ${c.expect![name]}`;
+    const expected = c.expect![name];
+    const got = reply.headers[name];
+    if (expected instanceof RegExp ? !(typeof got === "string" && expected.test(got)) : got !== expected) {
+      return `${c.name}: ${name} is ${got}, not ${expected}`;
+    }
   }
   return undefined;
 }

@@ -25,6 +25,7 @@ costs.auth = m2 - m1; costs.cors = m3 - m2;
       await waitForPort(PORT, 15000);
       const send = async () => {
         for (const c of ACCESS_CASES) {
+          if (c.wait) await new Promise((resolve) => setTimeout(resolve, c.wait));
           const reply = await httpRequest(PORT, c.path, { method: c.method, body: c.body, headers: c.headers || {} });
           t.is(accessProblem(c, reply), undefined, interpreter.label);
         }

@@ -20,6 +20,7 @@ test.serial("picohttp/auth and picohttp/cors on Node: 401 until the right creden
   const server = runOnNode(accessApp(port), modules);
   try {
     for (const c of ACCESS_CASES) {
+      if (c.wait) await new Promise((resolve) => setTimeout(resolve, c.wait));
       const reply = await httpRequest(port, c.path, { method: c.method, body: c.body, headers: c.headers || {} });
       t.is(accessProblem(c, reply), undefined);
     }

@@ -462,10 +462,10 @@ test("each entry point declares what its build exports, and nothing internal", (
 
   t.deepEqual(declared("node.d.ts"), {
     values: [...core, "Channel", "basic", "cors", "directoryStorage", "hasPassword", "memoryStorage", "mimeType", "router", "setPassword", "uploads", "useStorage"].sort(),
-    types: [...coreTypes, ...routerTypes, "ChannelOptions", "CorsOptions", "Storage", "UploadOptions"].sort(),
+    types: [...coreTypes, ...routerTypes, "ChannelOptions", "CorsOptions", "LockoutOptions", "Storage", "UploadOptions"].sort(),
   });
-  t.deepEqual(declared("node-auth.d.ts"), { values: ["basic", "hasPassword", "setPassword"], types: [] });
-  t.deepEqual(declared("espruino-auth.d.ts"), { values: ["basic", "hasPassword", "setPassword"], types: [] });
+  t.deepEqual(declared("node-auth.d.ts"), { values: ["basic", "hasPassword", "setPassword"], types: ["LockoutOptions"] });
+  t.deepEqual(declared("espruino-auth.d.ts"), { values: ["basic", "hasPassword", "setPassword"], types: ["LockoutOptions"] });
   t.deepEqual(declared("node-cors.d.ts"), { values: ["cors"], types: ["CorsOptions"] });
   t.deepEqual(declared("espruino-cors.d.ts"), { values: ["cors"], types: ["CorsOptions"] });
   t.deepEqual(declared("node-events.d.ts"), { values: ["Channel"], types: ["ChannelOptions"] });
