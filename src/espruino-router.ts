@@ -11,6 +11,7 @@ const platform: RouterPlatform = {
   fallback: staticResource,
   // On a board the decoded bytes are the text.
   parseForm: function (body) { return parseTarget("/?" + body).query; },
+  free: function () { return process.memory(false).free; },
 };
 
 /**

@@ -35,6 +35,47 @@ export interface RouterPlatform {
   fallback: Handler;
   /** A form body's fields (percent-decoded, `+` as space, text in the platform's encoding). */
   parseForm: (body: string) => { [name: string]: string };
+  /** Variables free now, where memory is counted in them (a board); absent where it is not. */
+  free?: () => number;
+}
+
+/**
+ * JSON nested deeper than this is refused (400) before it is parsed: Espruino parses, frees and
+ * stringifies nested values by recursion in C, with no check of the stack, and a board's stack is a few
+ * KB (ArduinoJson's nesting limit is 10 for the same reason). A device's JSON is rarely deeper than 4.
+ */
+export const MAX_JSON_DEPTH = 16;
+
+/**
+ * At most what parsing `body` as `kind` takes, in a board's variables, or -1 for JSON nested deeper
+ * than MAX_JSON_DEPTH. Measured on Espruino 2v29 (1600-variable build): a JSON value takes one or two
+ * (a number or short string with its name or index, a container), a long string one more per 8 to 12
+ * bytes, so JSON takes up to one a byte ("[[[[", "[1.5,1.5"); a form field at its peak (the split
+ * parts and the fields made from them, both held) 4.8 for short ones, 12 for 37-byte ones.
+ */
+export function bodyCost(body: string, kind: BodyKind): number {
+  let values = 1;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    if (kind === "form") {
+      if (code === 38) values++; // &
+    } else if (quoted) {
+      if (code === 92) i++; // a backslash: what follows it is in the string
+      else if (code === 34) quoted = false;
+    } else if (code === 34) {
+      quoted = true;
+    } else if (code === 91 || code === 123) { // [ {
+      if (++depth > MAX_JSON_DEPTH) return -1;
+      values++;
+    } else if (code === 93 || code === 125) { // ] }
+      depth--;
+    } else if (code === 44) { // ,
+      values++;
+    }
+  }
+  return kind === "form" ? 5 * values + (body.length >> 2) : 2 * values + (body.length >> 3);
 }
 
 /** The parameters of `path` (a request's decoded segments) under `pattern`, or undefined if it does not match. */
@@ -72,13 +113,23 @@ function readBody(request: RoutedRequest, response: HttpResponse, kind: BodyKind
   const semicolon = type ? String(type).indexOf(";") : -1;
   const mime = type ? String(semicolon < 0 ? type : String(type).substring(0, semicolon)).trim().toLowerCase() : "";
   if (mime !== wanted) return refuse(response, 415, "send " + wanted + (mime ? ", not " + mime : " (no Content-Type was given)"));
+  const body = request.data;
+  // A short body is parsed as it is: it cannot nest too deep, and the server's memory guard left room for it.
+  if (body.length > MAX_JSON_DEPTH) {
+    const cost = bodyCost(body, kind);
+    if (cost < 0) return refuse(response, 400, "the JSON is nested more than " + MAX_JSON_DEPTH + " levels deep");
+    const free = platform.free ? platform.free() : -1;
+    // Refused rather than parsed: out of memory, the interpreter would stop the handler half-way. (With
+    // some room left for the handler's own work.)
+    if (free >= 0 && cost > free - 64) return refuse(response, 413, "the body is too large to parse with the memory free now");
+  }
   if (kind === "form") {
-    request.body = platform.parseForm(request.data);
+    request.body = platform.parseForm(body);
     return true;
   }
-  if (!request.data) return refuse(response, 400, "the body is empty: send JSON");
+  if (!body) return refuse(response, 400, "the body is empty: send JSON");
   try {
-    request.body = JSON.parse(request.data);
+    request.body = JSON.parse(body);
   } catch (error) {
     return refuse(response, 400, "the body is not JSON");
   }

@@ -186,9 +186,10 @@ export function handle(c: Connection): void {
   if (c._data) request.data = decode ? decode(c._data) : c._data;
   const response = c._response = new HttpResponse();
   c._state = HANDLING;
-  // Set for a handler that returns at once too: should the interpreter abort it (out of memory), the
-  // connection is still answered (503) and its place given back.
-  c._deadline = server._handlerSweeps || deadline(server, limits.handlerTimeout);
+  // Two sweeps (half a second to a second), for a handler that returns at once too: should the
+  // interpreter abort it (out of memory), the connection is still answered (503) and its place given
+  // back, soon. A handler that returns a Promise gets its handlerTimeout (see whenSettled).
+  c._deadline = 2;
   server.stats.requests++;
   try {
     const result: any = server.args.length ? server.handler.apply(undefined, ([request, response] as any[]).concat(server.args) as any)
@@ -213,5 +214,7 @@ function whenSettled(c: Connection, result: any): void {
   delete reading._at;
   delete reading._length;
   delete reading._expires;
+  const server = c._server;
+  c._deadline = server._handlerSweeps || deadline(server, server.limits.handlerTimeout);
   result.then(respond.bind(undefined, c), handlerFailed.bind(undefined, c));
 }

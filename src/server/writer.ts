@@ -77,10 +77,22 @@ export function write(c: Connection, head: string): void {
   const socket = c._socket;
   const server = c._server;
   const size = server.limits.chunkSize;
+  const memory = server._platform.memory;
   let piece = head;
   try {
     for (;;) {
       const stream = c._stream;
+      // On a board, a piece appended to a socket as the heap runs out is cut short and the interpreter
+      // aborts the write, with nothing to catch: the download would stall, short. So the next piece waits
+      // for room (writeTimeout still bounds the wait): for the piece and its copy in the socket's buffer
+      // (some ten bytes a variable), and for the 21 variables process.memory's answer itself takes.
+      if (memory && (stream || c._at < c._data.length)) {
+        const room = size / 5 + 24;
+        if (memory(false).free < room && memory(true).free < room) {
+          setTimeout(writeLater, 50, c, piece);
+          return;
+        }
+      }
       if (c._at < c._data.length) {
         piece += c._data.substr(c._at, size);
         c._at += size;
@@ -133,6 +145,11 @@ export function write(c: Connection, head: string): void {
     if (head && c._stream) fail(c, 500);
     else finish(c, true);
   }
+}
+
+/** write(), retried once there may be room (see there), unless the connection is over by then. */
+function writeLater(c: Connection, head: string): void {
+  if (c._state === WRITING) write(c, head);
 }
 
 /**

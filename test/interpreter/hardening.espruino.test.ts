@@ -7,13 +7,15 @@
 // - a slow body (one byte every 1.5 s) restarted the body timeout with every piece and held every slot;
 // - three concurrent 64 KB downloads beside the control app: two arrived, the third got nothing (the heap
 //   ran out mid-stream) until writeTimeout;
+// - a handler the interpreter stopped (out of memory) was answered only at handlerTimeout (30 s), its
+//   place held till then: four such requests took every place for half a minute;
 // and a guard: the control page's own load (static files and API calls at once, an ESP8266's limits).
 // Each request here has a bounded wait, every interpreter is killed in `finally`, and every port is free.
 import test from "ava";
 import { readFileSync, writeFileSync } from "fs";
 import * as net from "net";
 import { join, resolve } from "path";
-import { Board, interpreters, noticeSkips, storageWithSite, tempDir } from "../helpers/espruino";
+import { Board, LIBRARY, interpreters, noticeSkips, storageWithSite, tempDir, writeStorage } from "../helpers/espruino";
 
 noticeSkips("hardening.espruino.test.ts");
 
@@ -570,8 +572,8 @@ for (const interpreter of on1600) {
         { path: "/", file: "www/index.html" }, { path: "/api/settings" }, { path: "/api/state" },
         { path: "/", file: "www/index.html" }, { path: "/api/settings" }, { path: "/api/state" },
       ];
-      const expect = (p: { file?: string }, got: Got): string => {
-        if (got.kind !== "complete") return describe(got);
+      const expect = (p: { file?: string; path: string }, got: Got): string => {
+        if (got.kind !== "complete") return `${describe(got)} (${p.path}: ${got.body.length} bytes of the body)`;
         if (got.status === 503) return got.ms < 2000 ? "503" : `503 after ${got.ms} ms`;
         if (got.status !== 200) return describe(got);
         if (!p.file) {
@@ -617,4 +619,87 @@ for (const interpreter of on1600) {
 /** A whole 200 whose body is `expected`. */
 function fetched(got: Got, expected: Buffer): boolean {
   return got.kind === "complete" && got.status === 200 && got.body.equals(expected);
+}
+
+for (const interpreter of on1600) {
+  const run = interpreter.bin ? test.serial : test.skip;
+  run(`${interpreter.label}: a handler the interpreter stops (out of memory) is answered 503 within a second or so, and its place comes back`, async (t) => {
+    t.timeout(60000);
+    const { freePort } = await soak;
+    const port = await freePort();
+    const dir = tempDir();
+    writeStorage(dir, LIBRARY);
+    const board = new Board(interpreter.bin!, dir, `var picohttp = require("picohttp");
+var server = new picohttp.HttpServer(${port}, function (request, response) {
+  if (request.path[0] === "hog") { var held = []; for (;;) held.push("a string that takes room " + held.length); }
+  response.data = "ok";
+}, { maxConnections: 1, maxQueue: 0 });`);
+    try {
+      await board.evaluate("1", 10000);
+      t.is(describe(await fetchRaw(port, "/")), "200");
+      const baseline = await board.evaluate("process.memory().usage");
+      for (let round = 0; round < 3; round++) {
+        const got = await fetchRaw(port, "/hog", { timeout: 5000 });
+        t.is(describe(got), "503", `round ${round}`);
+        t.true(got.ms < 1600, `answered after ${got.ms} ms`);
+        // One place: had the stopped handler kept it, this would be a 503 too.
+        t.is(describe(await fetchRaw(port, "/")), "200", `after round ${round}`);
+      }
+      t.true(await board.evaluate("process.memory().usage") <= baseline + 2, "memory back at rest");
+      t.is((await board.evaluate("server.stats.timedOut")), 3);
+    } finally {
+      await board.stop();
+    }
+  });
+}
+
+for (const interpreter of on1600) {
+  const run = interpreter.bin ? test.serial : test.skip;
+  run(`${interpreter.label}: a download whose next piece finds the heap nearly full waits for room, and arrives whole`, async (t) => {
+    t.timeout(60000);
+    const { freePort } = await soak;
+    const port = await freePort();
+    const dir = tempDir();
+    writeStorage(dir, LIBRARY);
+    // 16 pieces of 256 bytes (the ESP8266's chunkSize). Before the fifth, something else takes the heap
+    // until some two dozen variables are free, and gives it back 300 ms later; a piece written into
+    // that would be cut short by the interpreter.
+    const board = new Board(interpreter.bin!, dir, `var picohttp = require("picohttp");
+var PIECE = "";
+while (PIECE.length < 256) PIECE += "0123456789abcdef";
+var hog = null;
+var squeezed = -1;
+function squeeze() {
+  setTimeout(function () { hog = null; }, 300);
+  hog = [];
+  while (process.memory(false).free > 34) hog.push(hog.length);
+  squeezed = process.memory(false).free;
+}
+var server = new picohttp.HttpServer(${port}, function (request, response) {
+  if (request.path[0] !== "squeezed") { response.data = "ok"; return; }
+  var stream = { length: 4096, read: function (at, size) {
+    if (at !== 1024 || squeezed >= 0) return PIECE.substr(0, size);
+    setTimeout(function () { squeeze(); stream.resume(); }, 20);
+    return null;
+  } };
+  response.data = stream;
+}, ${JSON.stringify(ESP8266)});`);
+    try {
+      await board.evaluate("1", 10000);
+      t.is(describe(await fetchRaw(port, "/")), "200");
+      const baseline = await board.evaluate("process.memory().usage");
+      const got = await fetchRaw(port, "/squeezed", { timeout: 5000 });
+      const squeezed = await board.evaluate("squeezed");
+      t.log(`${interpreter.label}: free when squeezed ${squeezed}; ${describe(got)} in ${got.ms} ms, ${got.body.length} bytes${lastWords(board)}`);
+      t.true(squeezed >= 0 && squeezed <= 38, "the heap was squeezed");
+      t.is(describe(got), "200");
+      t.true(got.body.equals(Buffer.from("0123456789abcdef".repeat(256), "latin1")), "the body arrives whole");
+      t.true(got.ms >= 300 && got.ms < 2000, `it waited for the room, not for a timeout: ${got.ms} ms`);
+      await board.evaluate("squeezed = -1; 1");
+      t.is(describe(await fetchRaw(port, "/")), "200");
+      t.true(await board.evaluate("process.memory().usage") <= baseline + 2, "memory back at rest");
+    } finally {
+      await board.stop();
+    }
+  });
 }
