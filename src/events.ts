@@ -66,8 +66,14 @@ export class Channel {
     const text = typeof data === "string" ? data : jsonText(data);
     // Each line of the data is a data: field.
     let message = event ? "event: " + oneField(event) + "\n" : "";
-    const lines = text.split("\n");
-    for (let i = 0; i < lines.length; i++) message += "data: " + oneField(lines[i]) + "\n";
+    // A loop, not split(): on Espruino, split() running out of memory exits the interpreter.
+    for (let start = 0; ;) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      message += "data: " + oneField(text.substring(start, end)) + "\n";
+      if (end >= text.length) break;
+      start = end + 1;
+    }
     return queue(this, message + "\n");
   }
 
@@ -84,7 +90,13 @@ export class Channel {
 
 /** `text` without CR and LF, which would end an event's field early. */
 function oneField(text: string): string {
-  return text.indexOf("\r") < 0 && text.indexOf("\n") < 0 ? text : text.split("\r").join("").split("\n").join("");
+  if (text.indexOf("\r") < 0 && text.indexOf("\n") < 0) return text;
+  let kept = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (c !== "\r" && c !== "\n") kept += c;
+  }
+  return kept;
 }
 
 /** Queues `message` for every subscriber, letting go of those that fell too far behind. */

@@ -41,15 +41,20 @@ export const MANIFEST = ".manifest";
 /** Whether an Accept-Encoding value ("gzip", "gzip;q=0.8, br", "*") allows gzip; q=0 refuses it. */
 export function acceptsGzip(acceptEncoding: string | undefined): boolean {
   if (!acceptEncoding) return false;
-  const codings = acceptEncoding.toLowerCase().split(",");
+  const text = acceptEncoding.toLowerCase();
   let wildcard = false;
-  for (let i = 0; i < codings.length; i++) {
-    const parts = codings[i].split(";");
-    const coding = parts[0].trim();
-    const parameter = parts.length > 1 ? parts[1].trim() : "";
+  // A loop, not split(): on Espruino, split() running out of memory exits the interpreter.
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf(",", start);
+    if (end < 0) end = text.length;
+    const coding = text.substring(start, end);
+    const semicolon = coding.indexOf(";");
+    const name = (semicolon < 0 ? coding : coding.substring(0, semicolon)).trim();
+    const parameter = semicolon < 0 ? "" : coding.substring(semicolon + 1).trim();
     const allowed = parameter.substring(0, 2) !== "q=" || parseFloat(parameter.substring(2)) > 0;
-    if (coding === "gzip" || coding === "x-gzip") return allowed;
-    if (coding === "*") wildcard = allowed;
+    if (name === "gzip" || name === "x-gzip") return allowed;
+    if (name === "*") wildcard = allowed;
+    start = end + 1;
   }
   return wildcard;
 }

@@ -44,28 +44,43 @@ export function parseTarget(target: string, decode?: (bytes: string) => string):
     target = "/" + target.substring(target.charAt(rest) === "/" ? rest + 1 : rest);
   }
   const mark = target.indexOf("?");
-  const hier = mark < 0 ? target : target.substring(0, mark);
+  const end = mark < 0 ? target.length : mark;
   const query: { [key: string]: string } = {};
+  // Loops, not split(): on Espruino, split() running out of memory exits the interpreter (an assertion),
+  // where anything else is stopped cleanly; a query's fields and a path's segments are the client's.
   if (mark >= 0) {
-    const parts = target.substring(mark + 1).split("&");
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i];
-      if (!part) continue;
-      const eq = part.indexOf("=");
-      let key = percentDecode(eq < 0 ? part : part.substring(0, eq), true);
-      const value = eq < 0 ? "" : percentDecode(part.substring(eq + 1), true);
-      if (decode) key = decode(key);
-      if (plainKey(key)) query[key] = decode ? decode(value) : value;
+    const n = target.length;
+    let eq = target.indexOf("=", mark); // the next "=", found once for all the fields it is past
+    for (let start = mark + 1; start < n;) {
+      let next = target.indexOf("&", start);
+      if (next < 0) next = n;
+      if (eq >= 0 && eq < start) eq = target.indexOf("=", start);
+      if (next > start) {
+        const split = eq >= 0 && eq < next ? eq : next;
+        let key = percentDecode(target.substring(start, split), true);
+        const value = split < next ? percentDecode(target.substring(split + 1, next), true) : "";
+        if (decode) key = decode(key);
+        if (plainKey(key)) query[key] = decode ? decode(value) : value;
+      }
+      start = next + 1;
     }
   }
-  const path = (hier.charAt(0) === "/" ? hier.substring(1) : hier).split("/");
-  // Most paths have nothing to decode: their segments are as split.
-  if (decode || hier.indexOf("%") >= 0) {
-    // Not `i` again: the minifier would share one var with the loop above, which may not have run.
-    for (let segment = 0; segment < path.length; segment++) {
-      const text = percentDecode(path[segment]);
-      path[segment] = decode ? decode(text) : text;
+  const path: string[] = [];
+  const percent = target.indexOf("%");
+  const encoded = percent >= 0 && percent < end;
+  for (let at = target.charAt(0) === "/" ? 1 : 0; ;) {
+    let slash = target.indexOf("/", at);
+    if (slash < 0 || slash > end) slash = end;
+    const segment = target.substring(at, slash);
+    // Most paths have nothing to decode: their segments are as cut.
+    if (decode || encoded) {
+      const text = percentDecode(segment);
+      path.push(decode ? decode(text) : text);
+    } else {
+      path.push(segment);
     }
+    if (slash >= end) break;
+    at = slash + 1;
   }
   return { path: path, query: query };
 }

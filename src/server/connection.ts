@@ -90,34 +90,54 @@ function receive(c: Connection, chunk: string): void {
   const limits = server.limits;
   c._data += chunk; // in place: Espruino appends to a string it holds the only reference to
   if (!c._request) {
+    // While the head is parsed and the request made (and its receive runs), the connection counts as
+    // handled, two sweeps from its deadline: should the interpreter abort the work (out of memory on a
+    // board), the client gets a 503 within a second, not a 408 after headerTimeout.
+    const waiting = c._deadline;
+    c._state = HANDLING;
+    c._deadline = 2;
     // Not inlined, nor accept: from RAM an inlined function is made, its text copied, at every call (see rollup.config.mjs).
     const parsed = /*#__NOINLINE__*/ parseRequest(c._data, limits, c._at);
+    c._state = READING;
     c._at = c._data.length;
-    if (!parsed) return;
+    if (!parsed) {
+      c._deadline = waiting;
+      return;
+    }
     if (typeof parsed === "number") return fail(c, parsed);
+    // A long target becomes many strings (a field or a segment each: up to a variable a byte). Refused
+    // while that would run the heap out: on Espruino, running out while making a string can stop the
+    // interpreter itself (an assertion on the Linux build), not just this callback.
+    const memory = server._platform.memory;
+    if (memory && parsed.target.length > 64) {
+      const needed = limits.minFreeMemory / 2 + parsed.target.length;
+      if (memory(false).free < needed && memory(true).free < needed) return fail(c, 503);
+    }
     const length = c._length = parsed.contentLength;
     c._data = length > 0 ? c._data.substring(parsed.size) : "";
     c._at = 0;
+    c._state = HANDLING;
     // The request the handler will get, made now for its receive to see; the body is added once in.
     const target = parseTarget(parsed.target, server._platform.decode);
     const request = c._request = new HttpRequest(parsed.method, target.path, target.query, parsed.protocol, parsed.headers, "");
     const receiver = server.handler.receive;
+    let sink: any;
     if (receiver) {
-      let sink;
       try {
         sink = receiver(request, length);
       } catch (error) {
         report(server, error, request);
-        return fail(c, 500);
+        sink = 500;
       }
-      if (typeof sink === "number") return fail(c, sink);
-      c._sink = sink;
     }
+    // Reading again; each way on from here sets the deadline.
+    c._state = READING;
+    if (typeof sink === "number") return fail(c, sink);
+    if (sink) c._sink = sink;
     if (!c._sink) {
       if (length > limits.maxBody) return fail(c, 413);
       // A body is held about twice (as received, then as request.data), some ten bytes a variable: refuse
       // one that would leave less than the handler will ask for (half of minFreeMemory, see handle()).
-      const memory = server._platform.memory;
       if (length > 0 && memory) {
         const floor = limits.minFreeMemory / 2 + length / 5;
         if (memory(false).free < floor && memory(true).free < floor) return fail(c, 503);

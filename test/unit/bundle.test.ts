@@ -29,6 +29,16 @@ test("the feature modules take what they share from the core, not a copy of it",
   t.false(core.includes(".manifest"), "no asset manifest in the core");
 });
 
+test("nothing a client sends is cut with split(): on Espruino, split() running out of memory exits the interpreter", (t) => {
+  // The core parses the request; picohttp/static reads Accept-Encoding and splits only its own manifest's
+  // lines (a file's few fields); picohttp/events cuts what the app sends into lines.
+  for (const name of ["picohttp.js", "picohttp-static.js", "picohttp-events.js"]) {
+    const source = readFileSync(resolve(__dirname, "../../dist", name), "utf8");
+    const splits = source.match(/\.split\([^)]*\)/g) || [];
+    t.deepEqual(splits.filter((call) => call !== '.split("\\t")'), [], name);
+  }
+});
+
 test("on Node, picohttp/static and picohttp/store name the main entry's functions", (t) => {
   const main = require("picohttp");
   t.is(require("picohttp/static").staticResource, main.staticResource);
