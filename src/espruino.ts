@@ -23,7 +23,7 @@ export { find } from "./core/text";
 /** @internal */
 export { findHeader } from "./core/headers";
 /** @internal */
-export { jsonText } from "./core/serializer";
+export { jsonText, oneLine } from "./core/serializer";
 /** @internal */
 export { parseTarget } from "./core/url";
 

@@ -4,7 +4,7 @@
 // (503 past them), each with at most `maxQueued` bytes not yet sent (a subscriber that falls further
 // behind is let go); a subscriber that goes away is freed at once, and a comment every `keepAlive` ms
 // keeps idle connections inside the server's writeTimeout. Platform-free.
-import { jsonText } from "./core/serializer";
+import { jsonText, oneLine } from "./core/serializer";
 import { HttpRequest } from "./core/request";
 import { BodyStream, HttpResponse } from "./core/response";
 
@@ -65,12 +65,12 @@ export class Channel {
   send(data: unknown, event?: string): number {
     const text = typeof data === "string" ? data : jsonText(data);
     // Each line of the data is a data: field.
-    let message = event ? "event: " + oneField(event) + "\n" : "";
+    let message = event ? "event: " + oneLine(event) + "\n" : "";
     // A loop, not split(): on Espruino, split() running out of memory exits the interpreter.
     for (let start = 0; ;) {
       let end = text.indexOf("\n", start);
       if (end < 0) end = text.length;
-      message += "data: " + oneField(text.substring(start, end)) + "\n";
+      message += "data: " + oneLine(text.substring(start, end)) + "\n";
       if (end >= text.length) break;
       start = end + 1;
     }
@@ -86,17 +86,6 @@ export class Channel {
       if (subscriber.resume) subscriber.resume();
     }
   }
-}
-
-/** `text` without CR and LF, which would end an event's field early. */
-function oneField(text: string): string {
-  if (text.indexOf("\r") < 0 && text.indexOf("\n") < 0) return text;
-  let kept = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charAt(i);
-    if (c !== "\r" && c !== "\n") kept += c;
-  }
-  return kept;
 }
 
 /** Queues `message` for every subscriber, letting go of those that fell too far behind. */

@@ -6,8 +6,11 @@ import type { HttpRequest } from "./request";
 import { findHeader } from "./headers";
 import { find, HTTP_1_0, plainKey } from "./text";
 
-/** A line of the head with CR and LF removed, so that it cannot break the head (two native searches when there are none). */
-function oneLine(text: string): string {
+/**
+ * `text` with CR and LF removed, so that it cannot end a head's line (or an event's field) early: two
+ * native searches when there are none.
+ */
+export function oneLine(text: string): string {
   if (text.indexOf("\r") < 0 && text.indexOf("\n") < 0) return text;
   let out = "";
   for (let i = 0; i < text.length; i++) {

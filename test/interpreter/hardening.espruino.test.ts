@@ -616,6 +616,15 @@ for (const interpreter of on1600) {
   });
 }
 
+/** A board with the core in Storage and `app(port)` running: a test's own app on a port of its own. */
+async function libraryBoard(bin: string, app: (port: number) => string): Promise<{ board: Board; port: number }> {
+  const { freePort } = await soak;
+  const port = await freePort();
+  const dir = tempDir();
+  writeStorage(dir, LIBRARY);
+  return { board: new Board(bin, dir, app(port)), port };
+}
+
 /** A whole 200 whose body is `expected`. */
 function fetched(got: Got, expected: Buffer): boolean {
   return got.kind === "complete" && got.status === 200 && got.body.equals(expected);
@@ -625,11 +634,7 @@ for (const interpreter of on1600) {
   const run = interpreter.bin ? test.serial : test.skip;
   run(`${interpreter.label}: a handler the interpreter stops (out of memory) is answered 503 within a second or so, and its place comes back`, async (t) => {
     t.timeout(60000);
-    const { freePort } = await soak;
-    const port = await freePort();
-    const dir = tempDir();
-    writeStorage(dir, LIBRARY);
-    const board = new Board(interpreter.bin!, dir, `var picohttp = require("picohttp");
+    const { board, port } = await libraryBoard(interpreter.bin!, (port) => `var picohttp = require("picohttp");
 var server = new picohttp.HttpServer(${port}, function (request, response) {
   if (request.path[0] === "hog") { var held = []; for (;;) held.push("a string that takes room " + held.length); }
   response.data = "ok";
@@ -657,14 +662,10 @@ for (const interpreter of on1600) {
   const run = interpreter.bin ? test.serial : test.skip;
   run(`${interpreter.label}: a download whose next piece finds the heap nearly full waits for room, and arrives whole`, async (t) => {
     t.timeout(60000);
-    const { freePort } = await soak;
-    const port = await freePort();
-    const dir = tempDir();
-    writeStorage(dir, LIBRARY);
     // 16 pieces of 256 bytes (the ESP8266's chunkSize). Before the fifth, something else takes the heap
     // until some two dozen variables are free, and gives it back 300 ms later; a piece written into
     // that would be cut short by the interpreter.
-    const board = new Board(interpreter.bin!, dir, `var picohttp = require("picohttp");
+    const { board, port } = await libraryBoard(interpreter.bin!, (port) => `var picohttp = require("picohttp");
 var PIECE = "";
 while (PIECE.length < 256) PIECE += "0123456789abcdef";
 var hog = null;
@@ -708,14 +709,10 @@ for (const interpreter of on1600) {
   const run = interpreter.bin ? test.serial : test.skip;
   run(`${interpreter.label}: a query the heap cannot hold is refused with 503 before it is split (running out while making strings can stop the interpreter)`, async (t) => {
     t.timeout(60000);
-    const { freePort } = await soak;
-    const port = await freePort();
-    const dir = tempDir();
-    writeStorage(dir, LIBRARY);
     // The ESP8266's limits, and an app that keeps all but some 350 variables for itself (above the
     // minFreeMemory of 300, so the request is taken): a query of 110 fields (within maxRequestLine)
     // takes more than that to hold.
-    const board = new Board(interpreter.bin!, dir, `var picohttp = require("picohttp");
+    const { board, port } = await libraryBoard(interpreter.bin!, (port) => `var picohttp = require("picohttp");
 var server = new picohttp.HttpServer(${port}, function (request, response) {
   response.data = "fields " + Object.keys(request.query).length;
 }, ${JSON.stringify(ESP8266)});
