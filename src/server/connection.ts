@@ -195,7 +195,9 @@ export function handle(c: Connection): void {
     // The streams are counted only when free memory is below what every connection streaming would need.
     const connections = server._connections;
     let needed = limits.minFreeMemory / 2;
-    const free = memory(false).free;
+    const free = server._free = memory(false).free;
+    const stats = server.stats;
+    if (free < stats.lowestFree) stats.lowestFree = free;
     if (free < needed + connections.length * limits.chunkSize / 4) {
       for (let i = 0; i < connections.length; i++) if (connections[i]._stream) needed += limits.chunkSize / 4;
       if (free < needed && memory(true).free < needed) return fail(c, 503);

@@ -116,6 +116,8 @@ export class HttpServer {
   _ending: any[] = [];
   /** @internal The deadline timer, while there are connections or ending sockets (absent until then: a field costs a variable). */
   _sweep: any;
+  /** @internal The last free-memory reading (Espruino), kept until the next sweep (see accept). */
+  _free?: number;
   /** @internal When the deadline timer last ran (see deadlines.ts). */
   _sweptAt!: number;
   /**
