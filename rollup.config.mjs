@@ -7,6 +7,7 @@
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import { tsImport } from "tsx/esm/api";
+import { tokenise } from "./scripts/lib/tokenise.mjs";
 
 const nodeBuiltins = ["net", "fs", "path", "buffer"];
 
@@ -66,6 +67,20 @@ const boardPlugins = () => [
 ];
 
 /**
+ * Each board module also as Storage holds it (dist/storage/<file>): pretokenised (scripts/lib/tokenise.mjs),
+ * 16% smaller in flash and quicker for the interpreter to lex. dist/<file> stays source text, for the
+ * bundle check and for apps that upload the library to RAM.
+ */
+const storageForm = {
+  name: "storage-form",
+  generateBundle(options, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type === "chunk") this.emitFile({ type: "asset", fileName: "storage/" + chunk.fileName, source: Buffer.from(tokenise(chunk.code), "latin1") });
+    }
+  },
+};
+
+/**
  * The reason phrase table, as the file the core reads from Storage (dist/picohttp.status, Storage file
  * "picohttp.status"): taken from src/core/status.ts, where the Node build has it.
  */
@@ -100,7 +115,7 @@ const nodeMain = {
 const feature = (name) => ({
   input: `src/espruino-${name}.ts`,
   output: boardOutput(`dist/picohttp-${name}.js`),
-  plugins: [coreFromModule, ...boardPlugins()],
+  plugins: [coreFromModule, ...boardPlugins(), storageForm],
 });
 
 const node = (input, file, extra = []) => ({
@@ -111,7 +126,7 @@ const node = (input, file, extra = []) => ({
 });
 
 export default [
-  { input: "src/espruino.ts", output: boardOutput("dist/picohttp.js"), plugins: [...boardPlugins(), statusTable] },
+  { input: "src/espruino.ts", output: boardOutput("dist/picohttp.js"), plugins: [...boardPlugins(), statusTable, storageForm] },
   feature("static"),
   feature("store"),
   feature("router"),

@@ -36,7 +36,7 @@ import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { integer, list, readArguments, UsageError } from "./lib/args.mjs";
 import { clockTicks, espruinoInfo, keepTempDirs, killAll } from "./lib/interpreter.mjs";
-import { CORE, FEATURES, NODE_BUNDLE } from "./lib/library.mjs";
+import { CORE, CORE_FILES, FEATURES, NODE_BUNDLE } from "./lib/library.mjs";
 import { espruinoCpu } from "./bench/cpu.mjs";
 import { javascriptPerRequest } from "./bench/javascript.mjs";
 import { HEAPS, HELLO_REQUEST, INFLIGHT_N, PARTS, PLANS } from "./bench/config.mjs";
@@ -135,6 +135,7 @@ async function main() {
     if (!existsSync(file)) throw new Error(file + " is missing: run `npm run build` (or `npm run bench`)");
   }
   const bundle = readFileSync(CORE, "latin1");
+  const stored = readFileSync(CORE_FILES.picohttp, "latin1");
   const features = {};
   for (const name in FEATURES) {
     const text = readFileSync(FEATURES[name], "latin1");
@@ -147,7 +148,8 @@ async function main() {
     options: { quick: options.quick, count: options.count, nodeCount: options.nodeCount, rounds: options.rounds, parts: options.on,
       node: options.node },
     request: HELLO_REQUEST,
-    bundle: { file: "dist/picohttp.js", bytes: Buffer.byteLength(bundle, "latin1"), gzipBytes: gzipped(bundle) },
+    bundle: { file: "dist/picohttp.js", bytes: Buffer.byteLength(bundle, "latin1"), gzipBytes: gzipped(bundle),
+      stored: { file: "dist/storage/picohttp.js", bytes: stored.length, gzipBytes: gzipped(stored) } },
     features,
     espruino: {},
     nodeResults: [],

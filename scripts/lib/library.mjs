@@ -6,24 +6,26 @@ import { fileURLToPath } from "node:url";
 import "./env.mjs";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** The core: dist/picohttp.js, Storage module "picohttp". */
+/** The core as source text: dist/picohttp.js (what an app uploaded to RAM carries). */
 export const CORE = join(ROOT, "dist", "picohttp.js");
+/** A board module as Storage holds it, pretokenised (see tokenise.mjs): dist/storage/<file>. */
+const stored = (file) => join(ROOT, "dist", "storage", file);
 /** The reason phrase table the core reads from Storage ("picohttp.status"). */
 export const STATUS = join(ROOT, "dist", "picohttp.status");
-/** What every app's Storage holds: the core and its table (Storage name -> file). */
-export const CORE_FILES = { picohttp: CORE, "picohttp.status": STATUS };
+/** What every app's Storage holds: the core (Storage module "picohttp") and its table (Storage name -> file). */
+export const CORE_FILES = { picohttp: stored("picohttp.js"), "picohttp.status": STATUS };
 /** The Node build. */
 export const NODE_BUNDLE = join(ROOT, "dist", "picohttp.node.js");
 
-/** The board build's feature modules: Storage name -> file. The core requires each on first use. */
+/** The board build's feature modules: Storage name -> file (pretokenised). The core requires each on first use. */
 export const FEATURES = {
-  "picohttp/static": join(ROOT, "dist", "picohttp-static.js"),
-  "picohttp/store": join(ROOT, "dist", "picohttp-store.js"),
-  "picohttp/router": join(ROOT, "dist", "picohttp-router.js"),
-  "picohttp/auth": join(ROOT, "dist", "picohttp-auth.js"),
-  "picohttp/cors": join(ROOT, "dist", "picohttp-cors.js"),
-  "picohttp/events": join(ROOT, "dist", "picohttp-events.js"),
-  "picohttp/upload": join(ROOT, "dist", "picohttp-upload.js"),
+  "picohttp/static": stored("picohttp-static.js"),
+  "picohttp/store": stored("picohttp-store.js"),
+  "picohttp/router": stored("picohttp-router.js"),
+  "picohttp/auth": stored("picohttp-auth.js"),
+  "picohttp/cors": stored("picohttp-cors.js"),
+  "picohttp/events": stored("picohttp-events.js"),
+  "picohttp/upload": stored("picohttp-upload.js"),
 };
 
 /** Every board file: Storage name -> file (CORE_FILES and all of FEATURES). */

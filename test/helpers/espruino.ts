@@ -6,19 +6,25 @@ import { tmpdir } from "os";
 import { join, resolve } from "path";
 import * as net from "net";
 
+/** The core as source text (what an app uploaded to RAM carries). */
 export const BUNDLE = resolve(__dirname, "../../dist/picohttp.js");
+/** A board module as Storage holds it: pretokenised, in dist/storage/ (scripts/lib/tokenise.mjs). */
+const stored = (file: string) => resolve(__dirname, "../../dist/storage", file);
 
-/** The board build's Storage files: the core, its reason phrase table, and the feature modules it requires on first use. */
+/**
+ * The board build's Storage files, as scripts/lib/library.mjs lists them: the core, its reason phrase table,
+ * and the feature modules it requires on first use.
+ */
 export const LIBRARY: { [name: string]: string } = {
-  picohttp: BUNDLE,
+  picohttp: stored("picohttp.js"),
   "picohttp.status": resolve(__dirname, "../../dist/picohttp.status"),
-  "picohttp/static": resolve(__dirname, "../../dist/picohttp-static.js"),
-  "picohttp/store": resolve(__dirname, "../../dist/picohttp-store.js"),
-  "picohttp/router": resolve(__dirname, "../../dist/picohttp-router.js"),
-  "picohttp/auth": resolve(__dirname, "../../dist/picohttp-auth.js"),
-  "picohttp/cors": resolve(__dirname, "../../dist/picohttp-cors.js"),
-  "picohttp/events": resolve(__dirname, "../../dist/picohttp-events.js"),
-  "picohttp/upload": resolve(__dirname, "../../dist/picohttp-upload.js"),
+  "picohttp/static": stored("picohttp-static.js"),
+  "picohttp/store": stored("picohttp-store.js"),
+  "picohttp/router": stored("picohttp-router.js"),
+  "picohttp/auth": stored("picohttp-auth.js"),
+  "picohttp/cors": stored("picohttp-cors.js"),
+  "picohttp/events": stored("picohttp-events.js"),
+  "picohttp/upload": stored("picohttp-upload.js"),
 };
 
 export interface Interpreter {

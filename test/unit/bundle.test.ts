@@ -5,7 +5,8 @@ import { resolve } from "path";
 
 const checker = import("../../scripts/check-bundle.mjs");
 
-const BOARD_BUNDLES = ["picohttp.js", "picohttp-static.js", "picohttp-store.js", "picohttp-router.js", "picohttp-auth.js", "picohttp-cors.js", "picohttp-events.js"];
+const BOARD_BUNDLES = ["picohttp.js", "picohttp-static.js", "picohttp-store.js", "picohttp-router.js", "picohttp-auth.js", "picohttp-cors.js", "picohttp-events.js",
+  "picohttp-upload.js"];
 
 test("the board bundles pass the Espruino dialect check", async (t) => {
   const { checkSource } = await checker;
