@@ -97,7 +97,7 @@ export function stopChild(child, timeout = 5000) {
  * `{ output, status, signal, timedOut }`. The script should end with quit(); it is killed after `timeout` ms.
  */
 export function runScript(bin, dir, script, { file = "run.js", timeout = 30000 } = {}) {
-  writeFileSync(join(dir, file), script);
+  writeFileSync(join(dir, file), script, "latin1"); // a byte a character: a pretokenised module holds bytes from 0x80 up
   const result = spawnSync(bin, [file], { cwd: dir, encoding: "latin1", timeout, killSignal: "SIGKILL",
     stdio: ["ignore", "pipe", "pipe"] });
   return { output: (result.stdout || "") + (result.stderr || ""), status: result.status, signal: result.signal,
