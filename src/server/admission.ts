@@ -15,11 +15,13 @@ export function accept(server: HttpServer, socket: Socket): void {
   const limits = server.limits;
   const memory = server._platform.memory;
   let free = -1;
-  // Each reading walks the whole heap (about 15 us at 4,096 variables, a tenth of a request's JavaScript
-  // for the two a request took). With nothing else in flight, handle()'s last reading stands for this one
-  // until the next sweep (half a second at most), while it was comfortable: the request is weighed again
-  // before its handler runs. With others open (a flood, say), each connection gets a reading of its own.
-  if (memory && (connections.length || !((server._free as number) >= 2 * limits.minFreeMemory))) {
+  // Each reading walks the whole heap (16 us at 4,096 variables, 53 at an ESP32's 16,384). With nothing
+  // else in flight, handle()'s last reading stands for this one until the next sweep (half a second at
+  // most) while it left more than half the heap free besides minFreeMemory: a handler would have to hold
+  // that much at once to bring this connection's parse near an empty heap, where making a string can stop
+  // the interpreter. It is weighed again before its handler runs. With others open (a flood, say), or on a
+  // heap mostly in use (an ESP8266's), each connection gets a reading of its own.
+  if (memory && (connections.length || !((server._spare as number) >= 0))) {
     // Without a collection the figure counts garbage as used: cheap, and a collection is asked for
     // only when that figure would turn work away.
     free = memory(false).free;

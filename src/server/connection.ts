@@ -195,7 +195,9 @@ export function handle(c: Connection): void {
     // The streams are counted only when free memory is below what every connection streaming would need.
     const connections = server._connections;
     let needed = limits.minFreeMemory / 2;
-    const free = server._free = memory(false).free;
+    const reading = memory(false);
+    const free = reading.free;
+    server._spare = free - (reading.total >> 1) - limits.minFreeMemory;
     const stats = server.stats;
     if (free < stats.lowestFree) stats.lowestFree = free;
     if (free < needed + connections.length * limits.chunkSize / 4) {

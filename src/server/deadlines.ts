@@ -32,7 +32,7 @@ export function startSweep(server: HttpServer): any {
   const timer: any = setInterval(function () {
     server._sweptAt = Date.now();
     // The last free-memory reading stands until now at most (see accept).
-    delete server._free;
+    delete server._spare;
     const list = server._connections.slice();
     for (let i = 0; i < list.length; i++) {
       const c = list[i];

@@ -51,7 +51,7 @@ export interface Platform extends Wire {
    * The heap's state, `free` in variables, after a garbage collection when `collect`: Espruino's own
    * process.memory (a JavaScript wrapper would cost a call on every request); absent where it is not known.
    */
-  memory?: (collect: boolean) => { free: number };
+  memory?: (collect: boolean) => { free: number; total: number };
   /** Limits and timeouts that suit the platform. */
   defaults: Tuning;
   /**
@@ -116,8 +116,11 @@ export class HttpServer {
   _ending: any[] = [];
   /** @internal The deadline timer, while there are connections or ending sockets (absent until then: a field costs a variable). */
   _sweep: any;
-  /** @internal The last free-memory reading (Espruino), kept until the next sweep (see accept). */
-  _free?: number;
+  /**
+   * @internal At handle()'s last free-memory reading (Espruino), the variables free beyond half the heap and
+   * minFreeMemory; kept until the next sweep (see accept).
+   */
+  _spare?: number;
   /** @internal When the deadline timer last ran (see deadlines.ts). */
   _sweptAt!: number;
   /**
