@@ -32,32 +32,33 @@ function boardServer(memory: (collect: boolean) => { free: number; total: number
 const GET = "GET / HTTP/1.0\r\n\r\n";
 const hello: Handler = (request, response) => { response.data = "hello"; };
 
-test("on a heap mostly free, a connection alone is admitted on the last handler's reading: one heap walk a request", async (t) => {
-  const { heap, memory } = scriptedHeap(3000, 4096);
+/** Three requests one after the other on a heap of `total` with `free` free: the statuses, and the readings each took. */
+async function threeInTurn(free: number, total: number) {
+  const { heap, memory } = scriptedHeap(free, total);
   const { server, request } = boardServer(memory, hello);
-  const counts: number[] = [];
+  const statuses: number[] = [];
+  const readings: number[] = [];
   for (let i = 0; i < 3; i++) {
     const before = heap.readings;
-    t.is((await request(GET)).status, 200);
-    counts.push(heap.readings - before);
+    statuses.push((await request(GET)).status);
+    readings.push(heap.readings - before);
   }
   server.close();
+  return { statuses, readings, stats: server.stats };
+}
+
+test("on a heap mostly free, a connection alone is admitted on the last handler's reading: one heap walk a request", async (t) => {
+  const { statuses, readings, stats } = await threeInTurn(3000, 4096);
+  t.deepEqual(statuses, [200, 200, 200]);
   // The first is weighed at admission and before its handler; the next two only before their handlers.
-  t.deepEqual(counts, [2, 1, 1]);
-  t.is(server.stats.lowestFree, 3000);
+  t.deepEqual(readings, [2, 1, 1]);
+  t.is(stats.lowestFree, 3000);
 });
 
 test("on a heap mostly in use (an ESP8266's), every connection is weighed at admission", async (t) => {
-  const { heap, memory } = scriptedHeap(700, 1600);
-  const { server, request } = boardServer(memory, hello);
-  const counts: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const before = heap.readings;
-    t.is((await request(GET)).status, 200);
-    counts.push(heap.readings - before);
-  }
-  server.close();
-  t.deepEqual(counts, [2, 2, 2]);
+  const { statuses, readings } = await threeInTurn(700, 1600);
+  t.deepEqual(statuses, [200, 200, 200]);
+  t.deepEqual(readings, [2, 2, 2]);
 });
 
 test("with another connection in flight, a new one gets a reading of its own, and is refused when it is low", async (t) => {
