@@ -195,9 +195,11 @@ export function handle(c: Connection): void {
     // The streams are counted only when free memory is below what every connection streaming would need.
     const connections = server._connections;
     let needed = limits.minFreeMemory / 2;
-    const reading = memory(false);
+    let reading: { free: number; total: number } | undefined = memory(false);
     const free = reading.free;
     server._spare = free - (reading.total >> 1) - limits.minFreeMemory;
+    // process.memory's answer holds 21 variables: let go of it before the handler runs.
+    reading = undefined;
     const stats = server.stats;
     if (free < stats.lowestFree) stats.lowestFree = free;
     if (free < needed + connections.length * limits.chunkSize / 4) {
