@@ -24,7 +24,7 @@ import { checkSource } from "./check-bundle.mjs";
 import { readArguments, UsageError, integer } from "./lib/args.mjs";
 import { loadApp } from "./lib/app.mjs";
 import { DEFAULT_BAUD, ESPRUINO_CLI, SMALL_HEAP, boardFor, evaluate, loadBoard, probeBoard } from "./lib/board.mjs";
-import { CORE as BUNDLE, CORE_FILES, FEATURES, featuresFor } from "./lib/library.mjs";
+import { CORE as BUNDLE, CORE_FILES, FEATURES, asSourceText, featuresFor, readsPretokenised } from "./lib/library.mjs";
 
 // The feature modules and which of them an app needs: one list, in scripts/lib/library.mjs. The asset
 // pipeline's prepareAssets is scripts/assets.mjs's; apps and boards are read by scripts/lib/.
@@ -258,8 +258,12 @@ export async function main(argv) {
   const codeFile = join(work, "app.js");
   writeFileSync(codeFile, code);
 
-  const storage = { ...CORE_FILES, "picohttp.json": configFile };
+  let storage = { ...CORE_FILES, "picohttp.json": configFile };
   Object.assign(storage, featuresFor(app.code, Object.keys(app.assets).length > 0), app.assets);
+  if (probe && !readsPretokenised(probe.version)) {
+    console.log(`flash: Espruino ${probe.version} reads no pretokenised code (2v26 and later do): picohttp goes to Storage as source text`);
+    storage = asSourceText(storage);
+  }
   const missing = missingModules(app.code, board, storage);
   if (missing.length) {
     throw new Error(`${here(app.main)} requires ${missing.join(", ")}, which ${missing.length > 1 ? "are" : "is"} not on the board ` +

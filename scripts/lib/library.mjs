@@ -1,7 +1,7 @@
 // The board build's files, as the scripts put them in an interpreter's Storage: the core (Storage module
 // "picohttp") and the feature modules it requires on first use. One list, used by flash, cost, bench and
 // anything else that writes the library to Storage.
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import "./env.mjs";
 
@@ -27,6 +27,26 @@ export const FEATURES = {
   "picohttp/events": stored("picohttp-events.js"),
   "picohttp/upload": stored("picohttp-upload.js"),
 };
+
+/**
+ * Whether an interpreter of Espruino `version` ("2v29.277") reads pretokenised modules: raw integers
+ * came with 2v26 (raw strings with 2v20.48), as EspruinoTools' pretokeniser has it. An unknown version is
+ * taken to read them.
+ */
+export function readsPretokenised(version) {
+  const number = parseFloat(String(version || "").replace(/^v?(\d+)v/, "$10"));
+  return !(number < 2026);
+}
+
+/** `files` (Storage name -> file) with each pretokenised module replaced by its source text (dist/<file>). */
+export function asSourceText(files) {
+  const result = {};
+  for (const name in files) {
+    const file = files[name];
+    result[name] = dirname(file) === join(ROOT, "dist", "storage") ? join(ROOT, "dist", basename(file)) : file;
+  }
+  return result;
+}
 
 /** Every board file: Storage name -> file (CORE_FILES and all of FEATURES). */
 export const LIBRARY = { ...CORE_FILES, ...FEATURES };

@@ -59,3 +59,15 @@ test("tokens that would run together keep a space between them", async (t) => {
   t.is(tokenise("a- -b"), "a- -b");
   t.is(tokenise("a+ +b"), "a+ +b");
 });
+
+test("picohttp flash installs source text on firmware older than 2v26, which reads no raw integers", async (t) => {
+  const { readsPretokenised, asSourceText, CORE_FILES, LIBRARY, STATUS } = await import("../../scripts/lib/library.mjs");
+  for (const version of ["2v29.277", "2v26", "2v30.1", undefined]) t.true(readsPretokenised(version), String(version));
+  for (const version of ["2v25.396", "2v20.48", "2v19", "1v99"]) t.false(readsPretokenised(version), version);
+  const plain = asSourceText(LIBRARY);
+  t.is(plain.picohttp, resolve(__dirname, "../../dist/picohttp.js"));
+  t.is(plain["picohttp/static"], resolve(__dirname, "../../dist/picohttp-static.js"));
+  t.is(plain["picohttp.status"], STATUS, "data files stay as they are");
+  t.is(CORE_FILES.picohttp, resolve(__dirname, "../../dist/storage/picohttp.js"));
+  for (const name in plain) t.notRegex(plain[name], /[\\/]storage[\\/]/, name);
+});
