@@ -91,7 +91,12 @@ new HttpServer(${port}, function (request, response) {
     response.data = "Not Found";
   }
 }, { host: "127.0.0.1" });
-console.log("READY");
+// READY once a connection is taken: Node binds the listener a tick after listen() (after its address lookup).
+(function probe() {
+  const socket = require("net").connect(${port}, "127.0.0.1");
+  socket.on("connect", () => { socket.destroy(); console.log("READY"); });
+  socket.on("error", () => setTimeout(probe, 20));
+})();
 `;
   }
   if (kind === "node:http") {
