@@ -2,6 +2,7 @@
 // picohttp, Espruino's built-in http, and a lean hand-written `net` responder on Espruino; picohttp,
 // node:http and a bare net floor on Node.
 import { NODE_BUNDLE } from "../lib/library.mjs";
+import { sayWhenListening } from "../lib/net.mjs";
 import { HELLO_BODY } from "./config.mjs";
 
 /** The core as the espruino tool uploads it to RAM: a cached module (`name`) ahead of the app. */
@@ -91,12 +92,7 @@ new HttpServer(${port}, function (request, response) {
     response.data = "Not Found";
   }
 }, { host: "127.0.0.1" });
-// READY once a connection is taken: Node binds the listener a tick after listen() (after its address lookup).
-(function probe() {
-  const socket = require("net").connect(${port}, "127.0.0.1");
-  socket.on("connect", () => { socket.destroy(); console.log("READY"); });
-  socket.on("error", () => setTimeout(probe, 20));
-})();
+${sayWhenListening(port, "READY")}
 `;
   }
   if (kind === "node:http") {

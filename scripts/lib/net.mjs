@@ -33,6 +33,19 @@ export async function freePorts(n) {
 
 export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
+/**
+ * Source for a Node server script: prints `word` once 127.0.0.1:`port` takes a connection. Node binds a
+ * listener a tick after listen() (after its address lookup), so a word printed right after it can reach
+ * a waiting client before the port is open, and that client's first connections are refused.
+ */
+export function sayWhenListening(port, word) {
+  return `(function probe() {
+  const socket = require("net").connect(${port}, "127.0.0.1");
+  socket.on("connect", () => { socket.destroy(); console.log(${JSON.stringify(word)}); });
+  socket.on("error", () => setTimeout(probe, 20));
+})();`;
+}
+
 /** The status code of a response's text, or 0. */
 export function statusOf(text) {
   const match = /^HTTP\/1\.[01] (\d\d\d)/.exec(text);

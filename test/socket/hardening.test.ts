@@ -121,18 +121,17 @@ test("a client that never closes its end gets its socket closed by the server wi
   }
 });
 
-/** The server in a child process whose file descriptors are limited to 1024 (a common default). */
-function limitedServer(port: number): Promise<ChildProcess> {
-  // LISTENING once a connection is taken: Node binds a listener a tick after listen() (after its address
-  // lookup), and a load started on the word alone had hundreds of connections refused once in a CI run.
+/**
+ * The server in a child process whose file descriptors are limited to 1024 (a common default). It says
+ * LISTENING once its port takes a connection (said right after listen(), a load once had hundreds of
+ * connections refused in a CI run).
+ */
+async function limitedServer(port: number): Promise<ChildProcess> {
+  const { sayWhenListening } = await import("../../scripts/lib/net.mjs");
   const code = `const { HttpServer } = require(${JSON.stringify(resolve(__dirname, "../../src/node.ts"))});
 new HttpServer(${port}, async (req, res) => { await new Promise((r) => setTimeout(r, 200)); res.data = "ok"; },
   { host: "127.0.0.1", maxConnections: 4, maxQueue: 4, onError: () => undefined });
-(function probe() {
-  const socket = require("net").connect(${port}, "127.0.0.1");
-  socket.on("connect", () => { socket.destroy(); console.log("LISTENING"); });
-  socket.on("error", () => setTimeout(probe, 20));
-})();`;
+${sayWhenListening(port, "LISTENING")}`;
   const child = spawn("sh", ["-c", 'ulimit -n 1024 2>/dev/null; exec "$0" --import=tsx -e "$1"', process.execPath, code],
     { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((done, fail) => {
